@@ -1,0 +1,81 @@
+import { context, createContextKey, propagation, type Attributes, type Context } from '@opentelemetry/api';
+import { ATTR_CLIENT_ID, ATTR_FEATURE, ATTR_PROJECT, ATTR_TAG_PREFIX } from './keys.js';
+
+/** Who pays for the work done inside a scope, and what for. */
+export interface Attribution {
+  client?: string;
+  project?: string;
+  feature?: string;
+  tags?: Record<string, string>;
+}
+
+const ATTRIBUTION_KEY = createContextKey('tokenledger.attribution');
+
+/** Inner keys win; tags are merged (inner tag values win). */
+export function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
+  const merged: Attribution = { ...outer };
+  if (inner.client !== undefined) merged.client = inner.client;
+  if (inner.project !== undefined) merged.project = inner.project;
+  if (inner.feature !== undefined) merged.feature = inner.feature;
+  if (inner.tags !== undefined) merged.tags = { ...outer.tags, ...inner.tags };
+  return merged;
+}
+
+/** The attribution as span attributes, under the public keys. */
+export function attributionToAttributes(a: Attribution): Attributes {
+  const out: Attributes = {};
+  if (a.client !== undefined) out[ATTR_CLIENT_ID] = a.client;
+  if (a.project !== undefined) out[ATTR_PROJECT] = a.project;
+  if (a.feature !== undefined) out[ATTR_FEATURE] = a.feature;
+  for (const [name, value] of Object.entries(a.tags ?? {})) out[ATTR_TAG_PREFIX + name] = value;
+  return out;
+}
+
+/**
+ * Reads the attribution from baggage, which is how it arrives from another process (W3C `baggage`
+ * header) or from an app that sets the keys by hand.
+ */
+function fromBaggage(ctx: Context): Attribution | undefined {
+  const baggage = propagation.getBaggage(ctx);
+  if (baggage === undefined) return undefined;
+  let found: Attribution | undefined;
+  for (const [key, entry] of baggage.getAllEntries()) {
+    if (!key.startsWith('tokenledger.')) continue;
+    found ??= {};
+    if (key === ATTR_CLIENT_ID) found.client = entry.value;
+    else if (key === ATTR_PROJECT) found.project = entry.value;
+    else if (key === ATTR_FEATURE) found.feature = entry.value;
+    else if (key.startsWith(ATTR_TAG_PREFIX)) (found.tags ??= {})[key.slice(ATTR_TAG_PREFIX.length)] = entry.value;
+  }
+  return found;
+}
+
+/**
+ * The attribution in effect in `ctx` (default: the active context). Baggage wins over the context
+ * value because withAttribution writes both alike, so a difference means someone changed the
+ * baggage later (by hand, or an inner scope in code that only speaks baggage).
+ */
+export function getAttribution(ctx: Context = context.active()): Attribution {
+  const own = ctx.getValue(ATTRIBUTION_KEY) as Attribution | undefined;
+  const carried = fromBaggage(ctx);
+  if (carried === undefined) return own ?? {};
+  return own === undefined ? carried : mergeAttribution(own, carried);
+}
+
+/** A context carrying `attribution` merged over what `ctx` already carries, in the value AND baggage. */
+export function contextWithAttribution(attribution: Attribution, ctx: Context = context.active()): Context {
+  const merged = mergeAttribution(getAttribution(ctx), attribution);
+  let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+  for (const [key, value] of Object.entries(attributionToAttributes(merged))) {
+    baggage = baggage.setEntry(key, { value: String(value) });
+  }
+  return propagation.setBaggage(ctx.setValue(ATTRIBUTION_KEY, merged), baggage);
+}
+
+/**
+ * Runs `fn` with `attribution` in effect: every span started inside (and, through W3C baggage, in
+ * the services it calls) is stamped with it. Async work started inside keeps the scope.
+ */
+export function withAttribution<T>(attribution: Attribution, fn: () => T): T {
+  return context.with(contextWithAttribution(attribution), fn);
+}

@@ -1,0 +1,139 @@
+import { diag } from '@opentelemetry/api';
+import { BudgetExceededError } from '../errors.js';
+import type { BudgetStatus } from './budget-status.js';
+import { fetchBudget, type BudgetEndpoint } from './fetch-budget.js';
+import { nanosToUsd, usdToNanos } from './usd.js';
+
+/** What the guard knows about the call it is asked to let through. */
+export interface BudgetCall {
+  provider: string;
+  operation: string;
+  model: string | undefined;
+}
+
+export interface BudgetGuardOptions extends BudgetEndpoint {
+  /** How long one answer is trusted (default 5000 ms). */
+  cacheMs?: number;
+  /** When the endpoint cannot answer: let calls through (default) or refuse them. */
+  failOpen?: boolean;
+  /** Cost reserved per call in flight, as decimal USD (default "0.01"), or computed per call. */
+  estimateUsd?: string | ((call: BudgetCall) => string);
+}
+
+export interface BudgetGuard {
+  /** The client's budget (cached); throws BudgetExceededError when a hard cap is spent. */
+  check(client: string): Promise<BudgetStatus | undefined>;
+  /** Checks and reserves the call's estimated cost; call the returned function when it ends. */
+  acquire(client: string | undefined, call?: BudgetCall): Promise<() => void>;
+  /** What calls in flight have reserved for the client, as decimal USD. */
+  reservedUsd(client: string): string;
+  /** Forget cached answers (one client, or all). */
+  invalidate(client?: string): void;
+}
+
+const DEFAULT_ESTIMATE_USD = '0.01';
+const noop = () => {};
+
+interface CacheEntry {
+  at: number;
+  answer: Promise<BudgetStatus | undefined>;
+}
+
+export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
+  const cacheMs = options.cacheMs ?? 5000;
+  const failOpen = options.failOpen ?? true;
+  const cache = new Map<string, CacheEntry>();
+  const reserved = new Map<string, bigint>();
+
+  // Concurrent callers share one request: a burst near the cap asks once, not N times.
+  const lookup = async (client: string): Promise<BudgetStatus | undefined> => {
+    const now = Date.now();
+    let entry = cache.get(client);
+    if (entry === undefined || now - entry.at >= cacheMs) {
+      entry = { at: now, answer: fetchBudget(options, client) };
+      cache.set(client, entry);
+    }
+    try {
+      return await entry.answer;
+    } catch (error) {
+      if (!failOpen) throw error;
+      diag.warn(`tokenledger: budget check for "${client}" failed; letting the call through (failOpen)`, error);
+      return undefined;
+    }
+  };
+
+  const refuse = (client: string, status: BudgetStatus): never => {
+    throw new BudgetExceededError({
+      clientId: client,
+      period: status.period,
+      budgetUsd: status.budget_usd,
+      spentUsd: status.spent_usd,
+      remainingUsd: status.remaining_usd,
+      reservedUsd: nanosToUsd(reserved.get(client) ?? 0n),
+      status: status.status,
+    });
+  };
+
+  const estimateNanos = (call: BudgetCall | undefined): bigint => {
+    const estimate = options.estimateUsd ?? DEFAULT_ESTIMATE_USD;
+    if (typeof estimate === 'string') return usdToNanos(estimate);
+    return usdToNanos(estimate(call ?? { provider: '', operation: '', model: undefined }));
+  };
+
+  return {
+    async check(client) {
+      const status = await lookup(client);
+      if (status?.hard_cap === true && (status.status === 'exceeded' || usdToNanos(status.remaining_usd) <= 0n)) {
+        refuse(client, status);
+      }
+      return status;
+    },
+
+    async acquire(client, call) {
+      if (client === undefined || client === '') return noop;
+      const status = await lookup(client);
+      if (status === undefined || !status.hard_cap) return noop;
+      // From here on synchronous: the check and the reservation cannot interleave with another call.
+      const remaining = usdToNanos(status.remaining_usd);
+      const held = reserved.get(client) ?? 0n;
+      const estimate = estimateNanos(call);
+      // The first call in flight may use the last of the budget; later ones must fit beside it.
+      if (status.status === 'exceeded' || remaining <= 0n || (held > 0n && held + estimate > remaining)) {
+        refuse(client, status);
+      }
+      reserved.set(client, held + estimate);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (reserved.get(client) ?? 0n) - estimate;
+        if (left > 0n) reserved.set(client, left);
+        else reserved.delete(client);
+      };
+    },
+
+    reservedUsd: (client) => nanosToUsd(reserved.get(client) ?? 0n),
+
+    invalidate(client) {
+      if (client === undefined) cache.clear();
+      else cache.delete(client);
+    },
+  };
+}
+
+const guards = new WeakMap<BudgetGuardOptions, BudgetGuard>();
+
+/** One-off check (cached per options object); throws BudgetExceededError when a hard cap is spent. */
+export function checkBudget(client: string, guard: BudgetGuard | BudgetGuardOptions): Promise<BudgetStatus | undefined> {
+  return toGuard(guard).check(client);
+}
+
+export function toGuard(guard: BudgetGuard | BudgetGuardOptions): BudgetGuard {
+  if ('acquire' in guard) return guard;
+  let made = guards.get(guard);
+  if (made === undefined) {
+    made = createBudgetGuard(guard);
+    guards.set(guard, made);
+  }
+  return made;
+}

@@ -1,0 +1,38 @@
+// @tokenledger/otel: the public surface. Everything an app imports comes from here.
+export { register, type RegisterOptions, type TokenLedgerShutdown } from './setup/register.js';
+export type { ExporterOptions } from './setup/otlp-exporter.js';
+export {
+  TokenLedgerSpanProcessor,
+  isGenAiSpan,
+  type TokenLedgerSpanProcessorOptions,
+} from './attribution/span-processor.js';
+export {
+  withAttribution,
+  getAttribution,
+  contextWithAttribution,
+  mergeAttribution,
+  attributionToAttributes,
+  type Attribution,
+} from './attribution/attribution.js';
+export { ATTR_CLIENT_ID, ATTR_PROJECT, ATTR_FEATURE, ATTR_TAG_PREFIX } from './attribution/keys.js';
+export { honoAttribution, expressAttribution, type HonoLikeContext, type NodeLikeRequest } from './attribution/middleware.js';
+export type { AttributionFrom, ValueFrom } from './attribution/request-values.js';
+export { instrumentOpenAI } from './instrument/openai.js';
+export { instrumentAnthropic } from './instrument/anthropic.js';
+export { instrumentGoogleGenAI } from './instrument/google-genai.js';
+export { TRACER_NAME, type InstrumentOptions } from './instrument/patch-method.js';
+export {
+  createBudgetGuard,
+  checkBudget,
+  type BudgetGuard,
+  type BudgetGuardOptions,
+  type BudgetCall,
+} from './budget/budget-guard.js';
+export type { BudgetStatus } from './budget/budget-status.js';
+export type { BudgetEndpoint } from './budget/fetch-budget.js';
+export {
+  TokenLedgerOtelError,
+  BudgetExceededError,
+  BudgetUnavailableError,
+  type BudgetFigures,
+} from './errors.js';

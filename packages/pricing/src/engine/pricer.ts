@@ -1,0 +1,98 @@
+import type { Catalog, CatalogEntry, PriceVersion, ServiceTier } from '../catalog/catalog-types.js';
+import { priceKey } from '../catalog/catalog-types.js';
+import { LruCache } from '../match/lru-cache.js';
+import { resolveModel, type Resolution } from '../match/resolve-model.js';
+import type { Usage } from '../usage.js';
+import { computeCost, totalOf, usageIsConsistent, type CostBreakdown } from './compute-cost.js';
+import { bandFor, ratesFor, versionAt } from './select-price.js';
+
+export interface PriceRequest {
+  /** The host (`gen_ai.provider.name` or a known alias); '' when unknown. */
+  provider: string;
+  model: string;
+  usage: Usage;
+  /** When the call happened; prices are taken as of this instant. */
+  at: Date;
+  serviceTier?: ServiceTier;
+  /** `tokenledger.client.id`, for per-client negotiated overrides. */
+  clientId?: string;
+}
+
+export interface PricedResult {
+  priced: true;
+  /** Stable id of the matched price version, stored in ClickHouse `price_key`. */
+  priceKey: string;
+  provider: string;
+  model: string;
+  origin: 'catalog' | 'override';
+  effectiveFrom: string;
+  breakdown: CostBreakdown;
+  totalNanos: bigint;
+  /** The service tier billed. */
+  tier: ServiceTier;
+  /** Set when a long-context band applied: the threshold the prompt exceeded. */
+  longContextAbove?: number;
+}
+
+export interface UnpricedResult {
+  priced: false;
+  reason: 'unknown_model' | 'no_price_at_date' | 'invalid_usage';
+  provider: string;
+  model: string;
+}
+
+export type PriceResult = PricedResult | UnpricedResult;
+
+export interface Pricer {
+  price(req: PriceRequest): PriceResult;
+  /** The cached (provider, model) resolution, for `tokenledger price` and diagnostics. */
+  resolve(provider: string, model: string): Resolution;
+}
+
+function pick(res: Resolution, at: number, clientId: string | undefined): { entry: CatalogEntry; version: PriceVersion } | undefined {
+  for (const o of res.overrides) {
+    if (o.clientId !== undefined && o.clientId !== clientId) continue;
+    const version = versionAt(o, at);
+    if (version) return { entry: o, version };
+  }
+  const version = res.entry && versionAt(res.entry, at);
+  return version && res.entry ? { entry: res.entry, version } : undefined;
+}
+
+/** A pure pricer over one catalog; the only state is a bounded memo of name resolutions. */
+export function createPricer(catalog: Catalog, options: { cacheSize?: number } = {}): Pricer {
+  const cache = new LruCache<string, Resolution>(options.cacheSize ?? 10_000);
+  const resolve = (provider: string, model: string): Resolution => {
+    const key = `${provider}\u0000${model}`;
+    let res = cache.get(key);
+    if (!res) {
+      res = resolveModel(catalog, provider, model);
+      cache.set(key, res);
+    }
+    return res;
+  };
+  const price = (req: PriceRequest): PriceResult => {
+    const unpriced = (reason: UnpricedResult['reason']): UnpricedResult => ({ priced: false, reason, provider: req.provider, model: req.model });
+    if (!usageIsConsistent(req.usage)) return unpriced('invalid_usage');
+    const res = resolve(req.provider, req.model);
+    if (!res.entry && res.overrides.length === 0) return unpriced('unknown_model');
+    const found = pick(res, req.at.getTime(), req.clientId);
+    if (!found) return unpriced('no_price_at_date');
+    const band = bandFor(found.version, req.usage.inputTokens);
+    const { rates, tier } = ratesFor(band, req.serviceTier ?? 'standard');
+    const breakdown = computeCost(req.usage, rates);
+    return {
+      priced: true,
+      priceKey: priceKey(found.entry, found.version),
+      provider: found.entry.provider === '*' ? res.provider : found.entry.provider,
+      model: found.entry.model,
+      origin: found.entry.origin,
+      effectiveFrom: found.version.effectiveFromDate,
+      breakdown,
+      totalNanos: totalOf(breakdown),
+      tier,
+      ...(band.aboveInputTokens > 0 ? { longContextAbove: band.aboveInputTokens } : {}),
+    };
+  };
+  return { price, resolve };
+}

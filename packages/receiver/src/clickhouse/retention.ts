@@ -1,0 +1,42 @@
+import type { StoreClient } from './store-client.js';
+import { quoteString } from './sql.js';
+
+/**
+ * Retention by dropping whole monthly partitions (18.16 has no TTL, and dropping a partition is
+ * instant and leaves no half-deleted month). A partition goes only when its last day is older
+ * than the cutoff, so a month that still holds retained days is kept whole. Default 400 days:
+ * last year's invoices can still be re-issued.
+ */
+
+export const RETAINED_TABLES = ['llm_calls', 'llm_usage_daily', 'ingest_stats'] as const;
+
+export interface RetentionResult {
+  dropped: Array<{ table: string; partition: string }>;
+}
+
+/** The first day of the month after YYYYMM, in UTC. */
+function monthEnd(partition: string): Date {
+  const year = Number(partition.slice(0, 4));
+  const month = Number(partition.slice(4, 6));
+  return new Date(Date.UTC(year, month, 1));
+}
+
+export function expiredPartitions(partitions: string[], now: Date, retentionDays: number): string[] {
+  const cutoff = now.getTime() - retentionDays * 86_400_000;
+  return partitions.filter((p) => /^\d{6}$/.test(p) && monthEnd(p).getTime() <= cutoff);
+}
+
+export async function enforceRetention(client: StoreClient, now: Date, retentionDays: number): Promise<RetentionResult> {
+  const rows = await client.queryRows<{ table: string; partition: string }>(
+    `SELECT DISTINCT table, partition FROM system.parts WHERE active AND database = ${quoteString(client.database)} AND table IN (${RETAINED_TABLES.map(quoteString).join(', ')})`,
+  );
+  const dropped: RetentionResult['dropped'] = [];
+  for (const table of RETAINED_TABLES) {
+    const partitions = rows.filter((r) => r.table === table).map((r) => r.partition);
+    for (const partition of expiredPartitions(partitions, now, retentionDays)) {
+      await client.command(`ALTER TABLE ${client.database}.${table} DROP PARTITION ${Number(partition)}`);
+      dropped.push({ table, partition });
+    }
+  }
+  return { dropped };
+}

@@ -1,0 +1,110 @@
+import { priceOverrideSchema } from '@tokenledger/pricing';
+import { z } from 'zod';
+
+/** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
+const clientId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'letters, digits and . _ : @ - only');
+
+const clientSchema = z
+  .object({
+    id: clientId,
+    name: z.string().min(1).max(200).optional(),
+    markup_pct: z.number().min(0).max(1000).default(0),
+    monthly_budget_usd: z.number().positive().optional(),
+    alert_thresholds_pct: z.array(z.number().int().positive().max(1000)).default([50, 80, 100]),
+    hard_cap: z.boolean().default(false),
+    webhook_url: z.url().optional(),
+  })
+  .strict();
+
+const pricingSchema = z
+  .object({
+    // The pricing package owns the shape of an override (snake_case, as written in YAML).
+    overrides: z.array(priceOverrideSchema).default([]),
+    /** Azure OpenAI deployment name -> catalog model id. */
+    azure_deployments: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const attributionSchema = z
+  .object({
+    /** Attribute keys read as the client id after tokenledger.client.id (span first, then resource). */
+    client_keys: z.array(z.string().min(1).max(256)).default([]),
+  })
+  .strict();
+
+/** tokenledger.yaml, as written by people: snake_case, unknown keys are errors. */
+export const fileConfigSchema = z
+  .object({
+    clients: z.array(clientSchema).default([]),
+    pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
+    attribution: attributionSchema.default({ client_keys: [] }),
+    retention_days: z.number().int().min(1).max(36500).default(400),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.clients.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
+      seen.add(c.id);
+    });
+  });
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type ClientConfig = FileConfig['clients'][number];
+
+const tokenList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean));
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only');
+
+/** The environment the CLI reads; nothing else in the codebase touches process.env. */
+export const envSchema = z.object({
+  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: identifier.default('tokenledger'),
+  CLICKHOUSE_CLUSTER: identifier.optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  TOKENLEDGER_LISTEN_HOST: z.string().optional(),
+  TOKENLEDGER_CONFIG: z.string().optional(),
+  TOKENLEDGER_INGEST_TOKENS: tokenList,
+  TOKENLEDGER_API_TOKENS: tokenList,
+  TOKENLEDGER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type EnvConfig = z.infer<typeof envSchema>;
+
+export interface ApiToken {
+  token: string;
+  /** Set when the token is scoped to one client (`client-id=token`). */
+  clientId: string | null;
+}
+
+export interface ClickHouseConfig {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+  /** When set, DDL runs ON CLUSTER with Replicated engines (see migrations/engines.ts). */
+  cluster: string | null;
+}
+
+/** The one configuration value, built once at start and passed down. */
+export interface AppConfig {
+  clickhouse: ClickHouseConfig;
+  server: {
+    port: number;
+    host: string;
+    ingestTokens: string[];
+    apiTokens: ApiToken[];
+  };
+  logLevel: EnvConfig['TOKENLEDGER_LOG_LEVEL'];
+  configPath: string | null;
+  file: FileConfig;
+}

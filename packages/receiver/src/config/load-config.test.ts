@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { loadConfig, parseFileConfig } from './load-config.js';
+
+function file(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-config-'));
+  const path = join(dir, 'tokenledger.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('configuration', () => {
+  it('reads the design.md example with defaults filled in', () => {
+    const cfg = parseFileConfig(
+      `clients:
+  - id: acme
+    name: Acme Corp
+    markup_pct: 25
+    monthly_budget_usd: 500
+    alert_thresholds_pct: [50, 80, 100]
+    hard_cap: true
+    webhook_url: https://hooks.example.com/acme
+  - id: globex
+pricing:
+  overrides: []
+`,
+      'tokenledger.yaml',
+    );
+    expect(cfg.clients[0]).toEqual({
+      id: 'acme',
+      name: 'Acme Corp',
+      markup_pct: 25,
+      monthly_budget_usd: 500,
+      alert_thresholds_pct: [50, 80, 100],
+      hard_cap: true,
+      webhook_url: 'https://hooks.example.com/acme',
+    });
+    expect(cfg.clients[1]).toEqual({ id: 'globex', markup_pct: 0, alert_thresholds_pct: [50, 80, 100], hard_cap: false });
+    expect(cfg.retention_days).toBe(400);
+  });
+
+  it.each([
+    ['clients:\n  - id: acme\n    markup_pct: -5\n', /clients\[0\]\.markup_pct/],
+    ['clients:\n  - id: acme\n    colour: red\n', /unknown key clients\[0\]\.colour/],
+    ['retention_days: "forever"\n', /retention_days/],
+    ['clients:\n  - id: a\n  - id: a\n', /clients\[1\]\.id: duplicate client id "a"/],
+    ['clients:\n  - id: "has space"\n', /clients\[0\]\.id/],
+    ['clients: [\n', /not valid YAML/],
+  ])('names the bad key: %s', (text, message) => {
+    expect(() => parseFileConfig(text, 'tokenledger.yaml')).toThrow(message);
+  });
+
+  it('builds the one config value from env and file, flags winning', async () => {
+    const cfg = await loadConfig({
+      env: { CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_DATABASE: 'billing', PORT: '5000', TOKENLEDGER_API_TOKENS: 'admin-secret,acme=acme-secret', TOKENLEDGER_CONFIG: file('retention_days: 30\n') },
+      port: 6000,
+    });
+    expect(cfg.clickhouse).toEqual({ url: 'http://ch:8123', username: 'default', password: '', database: 'billing', cluster: null });
+    expect(cfg.server).toEqual({
+      port: 6000,
+      host: '0.0.0.0',
+      ingestTokens: [],
+      apiTokens: [
+        { token: 'admin-secret', clientId: null },
+        { token: 'acme-secret', clientId: 'acme' },
+      ],
+    });
+    expect(cfg.file.retention_days).toBe(30);
+  });
+
+  it('listens on loopback only when no tokens are set', async () => {
+    const cfg = await loadConfig({ env: { TOKENLEDGER_LISTEN_HOST: '0.0.0.0' } });
+    expect(cfg.server.host).toBe('127.0.0.1');
+    expect(cfg.server.port).toBe(4318);
+  });
+
+  it('rejects bad environment values by name, and a missing explicit file', async () => {
+    await expect(loadConfig({ env: { CLICKHOUSE_DATABASE: 'x; DROP' } })).rejects.toThrow(/environment: CLICKHOUSE_DATABASE/);
+    await expect(loadConfig({ env: { PORT: 'eighty' } })).rejects.toThrow(/environment: PORT/);
+    await expect(loadConfig({ env: {}, configPath: '/nonexistent/tokenledger.yaml' })).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadConfig({ env: { TOKENLEDGER_API_TOKENS: 'acme=' } })).rejects.toThrow(/client-id=token/);
+  });
+
+  it('never puts a token into an error message', async () => {
+    const err = await loadConfig({ env: { TOKENLEDGER_API_TOKENS: '=s3cr3t-token' } }).catch((e: Error) => e);
+    expect(String((err as Error).message)).not.toContain('s3cr3t');
+  });
+});

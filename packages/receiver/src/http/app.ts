@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import type { AppConfig } from '../config/config-schema.js';
+import { bearerAuth } from './auth.js';
+import { jsonErrorResponse } from './error-handler.js';
+import { healthRoutes, type HealthDeps } from './health-routes.js';
+import { otlpRoute, type OtlpRouteDeps } from './otlp-route.js';
+
+export interface AppDeps extends OtlpRouteDeps, HealthDeps {
+  config: AppConfig;
+  /** Routes under /api/v1, mounted behind the API token check. */
+  api?: Hono;
+}
+
+/** The receiver's HTTP surface (design.md "HTTP surface"); every dependency is passed in. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { ingestTokens, apiTokens } = deps.config.server;
+  app.use('/v1/*', bearerAuth(ingestTokens.map((token) => ({ token, clientId: null }))));
+  app.use('/api/*', bearerAuth(apiTokens));
+  app.route('/', healthRoutes(deps));
+  app.route('/', otlpRoute(deps));
+  if (deps.api) app.route('/api/v1', deps.api);
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => jsonErrorResponse(err, c));
+  return app;
+}

@@ -1,0 +1,93 @@
+import { Hono, type Context } from 'hono';
+import { TokenLedgerError } from '../errors.js';
+import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
+import type { BatchWriter } from '../ingest/batch-writer.js';
+import type { CallRow } from '../store/llm-calls.js';
+import type { IngestStats } from '../store/ingest-stats.js';
+import {
+  decodeJsonTraces,
+  decodeProtobufTraces,
+  encodeExportResponse,
+  encodeStatus,
+  gunzipLimited,
+  UnsupportedMediaTypeError,
+  type DecodeLimits,
+  type OtlpFormat,
+} from '../otlp/index.js';
+import { RETRY_AFTER_SECONDS, statusFor } from './error-handler.js';
+import type { Metrics } from './metrics.js';
+import { readBodyLimited } from './read-body.js';
+
+export interface OtlpRouteDeps {
+  stages: IngestStages;
+  writer: BatchWriter<CallRow>;
+  stats: IngestStats;
+  metrics: Metrics;
+  limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };
+  now(): Date;
+}
+
+const CONTENT_TYPES: Record<string, OtlpFormat> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+
+function formatOf(contentType: string | undefined): OtlpFormat | null {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return CONTENT_TYPES[media] ?? null;
+}
+
+const CONTENT_TYPE_OF: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+function reply(c: Context, format: OtlpFormat, status: number, body: Uint8Array | string): Response {
+  c.header('Content-Type', CONTENT_TYPE_OF[format]);
+  return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), status as 200);
+}
+
+async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
+  const body = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes);
+  const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
+  const bytes = encoding === 'gzip' ? await gunzipLimited(body, deps.limits.maxDecompressedBytes) : body;
+  if (encoding !== 'gzip' && encoding !== 'identity') throw new UnsupportedMediaTypeError(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
+  return format === 'protobuf' ? decodeProtobufTraces(bytes, deps.limits) : decodeJsonTraces(new TextDecoder().decode(bytes), deps.limits);
+}
+
+function record(deps: OtlpRouteDeps, batch: IngestBatch, duplicates = 0): void {
+  const at = deps.now();
+  for (const [outcome, n] of Object.entries(batch.counts)) {
+    deps.metrics.spans.inc({ outcome }, n);
+    deps.stats.record(at, outcome, n, outcome === 'billed' ? batch.lagMsSum : 0);
+  }
+  if (duplicates) deps.metrics.spans.inc({ outcome: 'duplicate' }, duplicates);
+}
+
+/**
+ * POST /v1/traces per OTLP/HTTP (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): the
+ * answer is an ExportTraceServiceResponse in the request's encoding, with partial_success when
+ * some spans were rejected; failures carry a google.rpc.Status; 429/503 carry Retry-After.
+ * The answer is sent only after the request's rows are in ClickHouse.
+ */
+export function otlpRoute(deps: OtlpRouteDeps): Hono {
+  const route = new Hono();
+  route.post('/v1/traces', async (c) => {
+    const format = formatOf(c.req.header('content-type'));
+    try {
+      if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
+      const batch = spansToRows(await decode(c, format, deps), deps.stages, deps.now());
+      await deps.writer.write(batch.rows);
+      record(deps, batch);
+      deps.metrics.requests.inc({ status: '200' });
+      const rejected = batch.counts.rejected;
+      return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));
+    } catch (err) {
+      const status = statusFor(err);
+      deps.metrics.requests.inc({ status: String(status) });
+      if (status === 429 || status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      if (status === 500) throw err;
+      const message = err instanceof TokenLedgerError ? err.message : 'bad request';
+      return reply(c, format ?? 'json', status, encodeStatus(format ?? 'json', { code: status, message }));
+    }
+  });
+  return route;
+}

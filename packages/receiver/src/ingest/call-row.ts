@@ -1,0 +1,72 @@
+import type { NormalizedCall } from '../normalize/index.js';
+import { dateTimeText, type CallRow } from '../store/llm-calls.js';
+
+/** What pricing decided for one call: the matched entry and its exact cost per bucket, or nothing. */
+export interface CallCost {
+  priceKey: string;
+  inputNanos: bigint;
+  cachedInputNanos: bigint;
+  cacheWriteNanos: bigint;
+  outputNanos: bigint;
+  totalNanos: bigint;
+}
+
+const MAX_TEXT = 512;
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+}
+
+/** Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. */
+export function callDate(call: NormalizedCall): Date {
+  return new Date(Number(call.startTimeUnixNano / 1_000_000n));
+}
+
+export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedAt: Date): CallRow {
+  const usage = call.usage;
+  const a = call.attribution;
+  return {
+    timestamp: dateTimeText(callDate(call)),
+    trace_id: call.traceId,
+    span_id: call.spanId,
+    parent_span_id: call.parentSpanId,
+    client_id: clip(a.clientId),
+    client_key: clip(a.clientKey),
+    project: clip(a.project),
+    feature: clip(a.feature),
+    app: clip(a.app),
+    environment: clip(a.environment),
+    user_id: clip(a.userId),
+    provider: clip(call.provider),
+    operation: clip(call.operation),
+    request_model: clip(call.requestModel),
+    response_model: clip(call.responseModel),
+    response_id: clip(call.responseId),
+    service_tier: clip(call.serviceTier),
+    price_key: cost?.priceKey ?? '',
+    input_tokens: usage?.inputTokens ?? 0,
+    cached_input_tokens: usage?.cachedInputTokens ?? 0,
+    cache_write_tokens: usage?.cacheWriteTokens ?? 0,
+    cache_write_1h_tokens: usage?.cacheWrite1hTokens ?? 0,
+    output_tokens: usage?.outputTokens ?? 0,
+    reasoning_tokens: usage?.reasoningTokens ?? 0,
+    input_cost_nanos: String(cost?.inputNanos ?? 0n),
+    cached_input_cost_nanos: String(cost?.cachedInputNanos ?? 0n),
+    cache_write_cost_nanos: String(cost?.cacheWriteNanos ?? 0n),
+    output_cost_nanos: String(cost?.outputNanos ?? 0n),
+    cost_nanos: String(cost?.totalNanos ?? 0n),
+    producer_cost_nanos: call.producerCostNanos === null ? null : String(call.producerCostNanos),
+    priced: cost ? 1 : 0,
+    metered: usage ? 1 : 0,
+    estimated: call.estimated ? 1 : 0,
+    duration_ms: Math.max(0, Math.min(Math.round(call.durationMs), 4_294_967_295)),
+    status: call.status,
+    error_type: clip(call.errorType),
+    dialect: call.dialect,
+    scope_name: clip(call.scopeName),
+    tag_keys: a.tags.map(([k]) => clip(k)),
+    tag_values: a.tags.map(([, v]) => clip(v)),
+    received_at: dateTimeText(receivedAt),
+    revision: 0,
+  };
+}

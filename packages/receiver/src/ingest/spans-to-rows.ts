@@ -1,0 +1,51 @@
+import type { DecodeResult, DecodedSpan } from '../otlp/decoded-span.js';
+import type { NormalizeOutcome, NormalizedCall } from '../normalize/index.js';
+import type { CallRow } from '../store/llm-calls.js';
+import { toCallRow, type CallCost } from './call-row.js';
+
+/** What became of each span of a request; every span lands in exactly one outcome. */
+export const SPAN_OUTCOMES = ['billed', 'unpriced', 'unmetered', 'ignored', 'rejected'] as const;
+export type SpanOutcome = (typeof SPAN_OUTCOMES)[number];
+
+export interface IngestBatch {
+  rows: CallRow[];
+  counts: Record<SpanOutcome, number>;
+  /** Distinct reasons, for the OTLP partial-success error_message. */
+  rejectionMessages: string[];
+  /** Sum over stored rows of (received - span end), for the ingest-lag health figure. */
+  lagMsSum: number;
+}
+
+export interface IngestStages {
+  normalize(span: DecodedSpan): NormalizeOutcome;
+  price(call: NormalizedCall): CallCost | null;
+}
+
+export function emptyCounts(): Record<SpanOutcome, number> {
+  return { billed: 0, unpriced: 0, unmetered: 0, ignored: 0, rejected: 0 };
+}
+
+/** decode → normalize → price: turns one decoded request into rows, counting every span. */
+export function spansToRows(decoded: DecodeResult, stages: IngestStages, receivedAt: Date): IngestBatch {
+  const counts = emptyCounts();
+  counts.rejected = decoded.rejected;
+  const messages = new Set(decoded.rejectionMessages);
+  const rows: CallRow[] = [];
+  let lagMsSum = 0;
+  for (const span of decoded.spans) {
+    const outcome = stages.normalize(span);
+    if (outcome.kind === 'ignored') {
+      counts.ignored++;
+    } else if (outcome.kind === 'rejected') {
+      counts.rejected++;
+      messages.add(outcome.message);
+    } else {
+      const call = outcome.call;
+      const cost = call.usage ? stages.price(call) : null;
+      counts[call.usage === null ? 'unmetered' : cost ? 'billed' : 'unpriced']++;
+      rows.push(toCallRow(call, cost, receivedAt));
+      lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
+    }
+  }
+  return { rows, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };
+}

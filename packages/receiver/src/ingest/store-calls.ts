@@ -1,0 +1,20 @@
+import type { StoreClient } from '../clickhouse/store-client.js';
+import { callKey, insertCalls, storedKeys, type CallRow } from '../store/llm-calls.js';
+
+/**
+ * One flush of the batch writer: drop rows whose (trace_id, span_id) is already stored or
+ * appears twice in the batch (exporter retries, Collector replays), then insert the rest.
+ * Returns the rows stored and how many were duplicates.
+ */
+export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
+  const seen = await storedKeys(client, rows);
+  const fresh: CallRow[] = [];
+  for (const row of rows) {
+    const key = callKey(row);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fresh.push(row);
+  }
+  await insertCalls(client, fresh);
+  return { stored: fresh, inserted: fresh.length, duplicates: rows.length - fresh.length };
+}

@@ -1,0 +1,43 @@
+/**
+ * Generic OTel GenAI semantic conventions (reference §1): any producer that writes `gen_ai.*` and is
+ * not recognised as a more specific dialect. Input is cache-inclusive and output reasoning-inclusive
+ * per the spec ("SHOULD include all types of input tokens, including cached tokens"), except where
+ * a reported total shows the output left reasoning out (§9 rule 9).
+ */
+import type { DecodedSpan } from '../../otlp/decoded-span.js';
+import { TokenReader } from '../attribute-values.js';
+import { totalShowsReasoningExcluded } from '../build-usage.js';
+import { type DialectRule, type Extraction, finishCall } from '../dialect-rule.js';
+import { GENAI_FINGERPRINT_KEYS, genAiModels, genAiOperation, genAiProviderName, hasAnyKey, hasUsage, readGenAiTokens } from '../genai-keys.js';
+import { NOT_MODEL_CALL } from '../outcomes.js';
+import { canonicalProvider } from '../provider-aliases.js';
+import { usdToNanos } from '../usd-nanos.js';
+
+/** Vendor reasoning key (OpenLLMetry/OpenLIT) seen on otherwise generic spans. */
+const VENDOR_REASONING_KEYS = ['gen_ai.usage.reasoning_tokens'] as const;
+
+/** Semconv extraction with the dialect name left to the caller, so close relatives can reuse it. */
+export function extractGenAi(span: DecodedSpan, providerOf: (raw: string) => string = canonicalProvider): Extraction {
+  const attributes = span.attributes;
+  const reader = new TokenReader(attributes);
+  const tokens = readGenAiTokens(reader);
+  tokens.reasoning ??= reader.first(VENDOR_REASONING_KEYS);
+  const operation = genAiOperation(span, hasUsage(tokens));
+  if (operation === undefined) return NOT_MODEL_CALL;
+  return finishCall(span, {
+    provider: providerOf(genAiProviderName(attributes)),
+    operation,
+    ...genAiModels(attributes),
+    tokens,
+    semantics: { inputIncludesCache: true, outputIncludesReasoning: !totalShowsReasoningExcluded(tokens) },
+    tokenError: reader.error,
+    producerCostNanos: usdToNanos(attributes['gen_ai.usage.cost']),
+  });
+}
+
+export const otelGenAiDialect: DialectRule = {
+  name: 'otel-genai',
+  byScope: () => false,
+  byAttributes: (span) => hasAnyKey(span.attributes, GENAI_FINGERPRINT_KEYS),
+  extract: (span) => extractGenAi(span),
+};

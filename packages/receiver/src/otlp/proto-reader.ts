@@ -1,0 +1,185 @@
+import { OtlpDecodeError } from './otlp-errors.js';
+
+/** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LEN = 2;
+export const WIRE_START_GROUP = 3;
+export const WIRE_END_GROUP = 4;
+export const WIRE_FIXED32 = 5;
+
+const MAX_GROUP_DEPTH = 32;
+
+/**
+ * A cursor over protobuf wire bytes. Every read is bounded by `limit`, the end of the message being
+ * read, so a length that points past its parent, or a truncated varint, throws instead of reading
+ * a neighbour's bytes. Nothing here allocates per field except strings and bigints.
+ */
+export class ProtoReader {
+  pos = 0;
+  limit: number;
+  private readonly view: DataView;
+  private readonly buffer: Buffer;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.limit = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Reads a field tag; field number 0 is invalid on the wire. */
+  tag(): number {
+    const tag = this.uint32();
+    if (tag >>> 3 === 0) throw this.error('field number 0');
+    return tag;
+  }
+
+  /** A varint's low 32 bits, unsigned. Enums and int32 are sign-extended to 10 bytes; `| 0` them. */
+  uint32(): number {
+    const b = this.bytes;
+    let p = this.pos;
+    let value = 0;
+    for (let i = 0; i < 10; i++) {
+      if (p >= this.limit) throw this.error('truncated varint');
+      const byte = b[p++]!;
+      if (i < 5) value |= (byte & 0x7f) << (7 * i);
+      if (byte < 0x80) {
+        this.pos = p;
+        return value >>> 0;
+      }
+    }
+    throw this.error('varint longer than 10 bytes');
+  }
+
+  /** An int64 varint: a number when it is a safe integer, else its exact decimal string. */
+  int64(): number | string {
+    const b = this.bytes;
+    const start = this.pos;
+    let p = start;
+    let value = 0;
+    // Seven 7-bit groups (49 bits) always fit a double exactly; longer varints take the bigint path.
+    for (let i = 0; i < 7; i++) {
+      if (p >= this.limit) throw this.error('truncated varint');
+      const byte = b[p++]!;
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) {
+        this.pos = p;
+        return value;
+      }
+    }
+    this.pos = start;
+    const big = BigInt.asIntN(64, this.varintBig());
+    const n = Number(big);
+    return Number.isSafeInteger(n) ? n : big.toString();
+  }
+
+  private varintBig(): bigint {
+    let value = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.limit) throw this.error('truncated varint');
+      const byte = this.bytes[this.pos++]!;
+      value |= BigInt(byte & 0x7f) << BigInt(7 * i);
+      if (byte < 0x80) return value;
+    }
+    throw this.error('varint longer than 10 bytes');
+  }
+
+  fixed64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  double(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Reads a length prefix and returns the end offset of the payload, checked against `limit`. */
+  lengthEnd(): number {
+    const b = this.bytes;
+    let len = 0;
+    // Lengths are at most 2^31 - 1, so at most 5 varint bytes; anything longer is not a length.
+    for (let i = 0; ; i++) {
+      if (this.pos >= this.limit) throw this.error('truncated length');
+      const byte = b[this.pos++]!;
+      len += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) break;
+      if (i === 4) throw this.error('length varint longer than 5 bytes');
+    }
+    if (len > this.limit - this.pos) throw this.error(`length ${len} past the end of the message`);
+    return this.pos + len;
+  }
+
+  /** UTF-8 text of `[start, end)`; invalid sequences become U+FFFD, as in the Node and Go SDKs' readers. */
+  text(start: number, end: number): string {
+    if (end - start < 32) {
+      const b = this.bytes;
+      let s = '';
+      for (let i = start; i < end; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) return this.buffer.toString('utf8', start, end);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.buffer.toString('utf8', start, end);
+  }
+
+  base64(start: number, end: number): string {
+    return this.buffer.toString('base64', start, end);
+  }
+
+  /** Skips a field we do not read, by its wire type alone: this is what keeps us forward compatible. */
+  skip(tag: number, depth = 0): void {
+    switch (tag & 7) {
+      case WIRE_VARINT:
+        this.uint32();
+        return;
+      case WIRE_FIXED64:
+        this.need(8);
+        this.pos += 8;
+        return;
+      case WIRE_LEN:
+        this.pos = this.lengthEnd();
+        return;
+      case WIRE_FIXED32:
+        this.need(4);
+        this.pos += 4;
+        return;
+      case WIRE_START_GROUP:
+        this.skipGroup(tag >>> 3, depth);
+        return;
+      default:
+        throw this.error(`unexpected wire type ${tag & 7}`);
+    }
+  }
+
+  private skipGroup(field: number, depth: number): void {
+    if (depth >= MAX_GROUP_DEPTH) throw this.error('groups nested too deep');
+    for (;;) {
+      const tag = this.tag();
+      if ((tag & 7) === WIRE_END_GROUP) {
+        if (tag >>> 3 !== field) throw this.error('mismatched end group');
+        return;
+      }
+      this.skip(tag, depth + 1);
+    }
+  }
+
+  /** Throws unless the tag carries `wire`: a known field with another wire type is not our schema. */
+  expectWire(tag: number, wire: number, what: string): void {
+    if ((tag & 7) !== wire) throw this.error(`${what} has wire type ${tag & 7}, expected ${wire}`);
+  }
+
+  private need(n: number): void {
+    if (this.limit - this.pos < n) throw this.error('truncated fixed-width field');
+  }
+
+  error(what: string): OtlpDecodeError {
+    return new OtlpDecodeError(`invalid protobuf at byte ${this.pos}: ${what}`);
+  }
+}

@@ -1,0 +1,143 @@
+import { Hono } from 'hono';
+import { createPricer, loadCatalog, type PriceOverride, type Pricer } from '@tokenledger/pricing';
+import type { AppConfig } from '../config/config-schema.js';
+import { migrationsApplied } from '../clickhouse/migrate.js';
+import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
+import { createApp } from '../http/app.js';
+import { createMetrics, type Metrics } from '../http/metrics.js';
+import { BatchWriter } from '../ingest/batch-writer.js';
+import { priceCall } from '../ingest/price-call.js';
+import { storeCalls } from '../ingest/store-calls.js';
+import { normalizeSpan } from '../normalize/index.js';
+import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
+import { IngestStats } from '../store/ingest-stats.js';
+import type { CallRow } from '../store/llm-calls.js';
+
+export interface ReceiverOptions {
+  /** Batch by size and by time (defaults: 5,000 rows or 200 ms). */
+  maxBatchRows?: number;
+  maxWaitMs?: number;
+  /** Refuse with 429 beyond this many rows accepted but not stored (bounds memory). */
+  maxPendingRows?: number;
+  maxBodyBytes?: number;
+  maxDecompressedBytes?: number;
+  statsFlushMs?: number;
+  now?: () => Date;
+  /** Features built on stored calls: reports, budgets, alerts. */
+  plugins?: ReceiverPlugin[];
+}
+
+export interface PluginContext {
+  store: StoreClient;
+  pricer: Pricer;
+  config: AppConfig;
+  now(): Date;
+}
+
+/**
+ * A feature that rides on the receiver: routes under /api/v1 (behind the API token check), a
+ * hook that sees every call row once it is stored (never before), and its own start and stop.
+ */
+export interface ReceiverPlugin {
+  name: string;
+  create(ctx: PluginContext): PluginInstance;
+}
+
+export interface PluginInstance {
+  routes?: Hono;
+  onStored?(rows: readonly CallRow[]): void;
+  /** Runs after migrations, before the server listens (load state from ClickHouse). */
+  start?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface Receiver {
+  app: Hono;
+  store: StoreClient;
+  pricer: Pricer;
+  metrics: Metrics;
+  writer: BatchWriter<CallRow>;
+  plugins: PluginInstance[];
+  /** Drains accepted rows, writes pending stats, closes ClickHouse connections. */
+  close(): Promise<void>;
+}
+
+export function buildPricer(config: AppConfig): Pricer {
+  return createPricer(
+    loadCatalog({
+      overrides: config.file.pricing.overrides as unknown as PriceOverride[],
+      azureDeployments: config.file.pricing.azure_deployments,
+    }),
+  );
+}
+
+function apiRoutes(plugins: PluginInstance[]): Hono {
+  const api = new Hono();
+  for (const plugin of plugins) if (plugin.routes) api.route('/', plugin.routes);
+  return api;
+}
+
+/** Wires decode → normalize → price → store for one process, from the one config value. */
+export function createReceiver(config: AppConfig, options: ReceiverOptions = {}): Receiver {
+  const now = options.now ?? (() => new Date());
+  const store = createStoreClient(config.clickhouse);
+  const pricer = buildPricer(config);
+  const metrics = createMetrics(() => writer.pendingRows);
+  const plugins = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now }));
+  const stats = new IngestStats(store);
+  const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
+  const writer = new BatchWriter<CallRow>({
+    maxBatchRows: options.maxBatchRows ?? 5_000,
+    maxWaitMs: options.maxWaitMs ?? 200,
+    maxPendingRows: options.maxPendingRows ?? 200_000,
+    flush: async (rows) => {
+      const { stored, duplicates } = await storeCalls(store, rows);
+      for (const plugin of plugins) plugin.onStored?.(stored);
+      if (duplicates) {
+        metrics.spans.inc({ outcome: 'duplicate' }, duplicates);
+        stats.record(now(), 'duplicate', duplicates);
+      }
+    },
+    onFlush: ({ rows, ms, ok }) => {
+      metrics.insertSeconds.observe({ result: ok ? 'ok' : 'error' }, ms / 1000);
+      if (ok) metrics.batchRows.observe(rows);
+    },
+  });
+  const statsTimer = setInterval(() => void stats.flush(), options.statsFlushMs ?? 5_000);
+  statsTimer.unref();
+  const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
+  const app = createApp({
+    config,
+    metrics,
+    writer,
+    stats,
+    now,
+    stages: { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer) },
+    limits: {
+      ...DEFAULT_DECODE_LIMITS,
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
+      maxDecompressedBytes: options.maxDecompressedBytes ?? 64 * 2 ** 20,
+    },
+    ready: async () => {
+      if (!(await store.ping().catch(() => false))) return { ok: false, reason: 'ClickHouse is not reachable' };
+      if (!(await migrationsApplied(store, target))) return { ok: false, reason: 'migrations are not applied' };
+      return { ok: true };
+    },
+    api: apiRoutes(plugins),
+  });
+  return {
+    app,
+    store,
+    pricer,
+    metrics,
+    writer,
+    plugins,
+    async close() {
+      clearInterval(statsTimer);
+      await writer.close();
+      await stats.flush();
+      for (const plugin of plugins) await plugin.close?.();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/clickhouse.js';
+import { migrate } from '../clickhouse/migrate.js';
+import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
+import { storeCalls } from '../ingest/store-calls.js';
+import { sampleRow } from '../../../../test/support/sample-call-row.js';
+
+describe('llm_calls on a real ClickHouse', () => {
+  let db: TestDatabase;
+  let store: StoreClient;
+  beforeAll(async () => {
+    db = await createTestDatabase('llm_calls');
+    store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    await migrate(store, { database: db.name, cluster: null });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('writes a call and reads it back with exact money, also past 2^53 nano-USD', async () => {
+    const big = sampleRow({ span_id: 'b7ad6b7169203332', cost_nanos: '9007199254740993', output_cost_nanos: '9007199254740993' });
+    await storeCalls(store, [sampleRow(), big]);
+    const rows = await db.queryRows<Record<string, unknown>>(`SELECT * FROM ${db.name}.llm_calls FINAL ORDER BY span_id`);
+    expect(rows).toEqual([
+      { ...sampleRow(), input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0' },
+      { ...big, input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0' },
+    ]);
+    const [sum] = await db.queryRows<{ usd: string }>(`SELECT toString(sum(cost_nanos)) AS usd FROM ${db.name}.llm_calls`);
+    expect(sum).toEqual({ usd: '9007199257990993' });
+  });
+
+  it('stores a re-sent call once and keeps the rollup equal to the calls', async () => {
+    const row = sampleRow({ span_id: 'c000000000000001', timestamp: '2026-11-03 10:00:00' });
+    expect(await storeCalls(store, [row, row])).toEqual({ stored: [row], inserted: 1, duplicates: 1 });
+    expect(await storeCalls(store, [row])).toEqual({ stored: [], inserted: 0, duplicates: 1 });
+    const [daily] = await db.queryRows(`SELECT sum(calls) AS calls, sum(cost_nanos) AS cost FROM ${db.name}.llm_usage_daily WHERE day = '2026-11-03'`);
+    expect(daily).toEqual({ calls: '1', cost: '3250000' });
+  });
+});

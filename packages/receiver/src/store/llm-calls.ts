@@ -1,0 +1,82 @@
+import type { StoreClient } from '../clickhouse/store-client.js';
+import { literal, quoteString } from '../clickhouse/sql.js';
+
+/**
+ * The llm_calls table: its row shape and the queries that write it. The DDL is migration 0001;
+ * docs/schema.md documents every column. Integers that may pass 2^53 (tokens, nano-USD) travel
+ * as decimal strings, which JSONEachRow accepts for UInt64/Int64 columns.
+ */
+export interface CallRow {
+  timestamp: string; // 'YYYY-MM-DD hh:mm:ss' UTC
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  client_id: string;
+  client_key: string;
+  project: string;
+  feature: string;
+  app: string;
+  environment: string;
+  user_id: string;
+  provider: string;
+  operation: string;
+  request_model: string;
+  response_model: string;
+  response_id: string;
+  service_tier: string;
+  price_key: string;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  input_cost_nanos: string;
+  cached_input_cost_nanos: string;
+  cache_write_cost_nanos: string;
+  output_cost_nanos: string;
+  cost_nanos: string;
+  producer_cost_nanos: string | null;
+  priced: 0 | 1;
+  metered: 0 | 1;
+  estimated: 0 | 1;
+  duration_ms: number;
+  status: string;
+  error_type: string;
+  dialect: string;
+  scope_name: string;
+  tag_keys: string[];
+  tag_values: string[];
+  received_at: string;
+  revision: number;
+}
+
+export const LLM_CALLS = 'llm_calls';
+
+/** 'YYYY-MM-DD hh:mm:ss' in UTC, the text form DateTime('UTC') columns read. */
+export function dateTimeText(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function callKey(row: Pick<CallRow, 'trace_id' | 'span_id'>): string {
+  return `${row.trace_id}:${row.span_id}`;
+}
+
+export async function insertCalls(client: StoreClient, rows: readonly CallRow[]): Promise<void> {
+  if (rows.length > 0) await client.insertRows(`${client.database}.${LLM_CALLS}`, rows);
+}
+
+/**
+ * The keys of `rows` that are already stored. The day is part of the sorting key, so the query
+ * reads only the granules of those days. Used to drop exporter retries and Collector replays
+ * before they reach the rollup.
+ */
+export async function storedKeys(client: StoreClient, rows: readonly CallRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const days = [...new Set(rows.map((r) => r.timestamp.slice(0, 10)))];
+  const keys = rows.map((r) => literal([r.trace_id, r.span_id]).replace(/^\[/, '(').replace(/\]$/, ')'));
+  const found = await client.queryRows<{ trace_id: string; span_id: string }>(
+    `SELECT trace_id, span_id FROM ${client.database}.${LLM_CALLS} WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (${keys.join(', ')})`,
+  );
+  return new Set(found.map(callKey));
+}

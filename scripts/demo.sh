@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The demo end to end: a private ClickHouse, the receiver, realistic traffic for several clients
+# through the real OTLP path, and a per-client cost report. The README's demo command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+stop() { [ -n "$TL_STOP_CLICKHOUSE" ] && scripts/clickhouse.sh stop; true; }
+trap stop EXIT
+
+pnpm exec tokenledger demo "$@"

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
+import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import { storeCalls } from '../packages/receiver/src/ingest/store-calls.js';
+import { dateTimeText } from '../packages/receiver/src/store/llm-calls.js';
+import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
+import { sampleRow } from './support/sample-call-row.js';
+
+const doc = readFileSync(new URL('../docs/schema.md', import.meta.url), 'utf8');
+const queries = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe('the example queries of docs/schema.md', () => {
+  let db: TestDatabase;
+  let store: StoreClient;
+  beforeAll(async () => {
+    db = await createTestDatabase('schema_doc');
+    store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    await migrate(store, { database: db.name, cluster: null });
+    const now = dateTimeText(new Date());
+    await storeCalls(store, [
+      sampleRow({ timestamp: now, span_id: '0000000000000001' }),
+      sampleRow({ timestamp: now, span_id: '0000000000000002', client_id: '', feature: 'chat' }),
+    ]);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('has examples', () => expect(queries.length).toBeGreaterThanOrEqual(4));
+
+  it('the cost-per-client example returns exact dollars', async () => {
+    // JSON turns Decimal into a float; toString shows the exact decimal ClickHouse computed.
+    const query = `SELECT client_id, toString(cost_usd) AS cost_usd FROM (${queries[0]!.replaceAll('tokenledger.', `${db.name}.`)})`;
+    const rows = await db.queryRows<Record<string, string>>(query);
+    expect(rows.map((r) => [r.client_id, r.cost_usd]).sort()).toEqual([
+      ['', '0.003250000'],
+      ['acme', '0.003250000'],
+    ]);
+  });
+
+  it.each(queries.map((q, i) => [i, q] as const))('query %i runs on this ClickHouse', async (_i, query) => {
+    await expect(db.queryRows(query.replaceAll('tokenledger.', `${db.name}.`))).resolves.toBeInstanceOf(Array);
+  });
+});
