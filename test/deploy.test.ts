@@ -256,6 +256,13 @@ describe('Dockerfile', () => {
     expect(text).toContain(`ENTRYPOINT ["node", "${posix.join('/app', receiver.bin.tokenledger!)}"]`);
   });
 
+  it('deploys the migrations the server applies at start, not only dist and bin', () => {
+    // `pnpm deploy` copies only the package's "files"; without migrations `serve` fails in the image.
+    const receiver = JSON.parse(read('packages/receiver/package.json')) as { files: string[] };
+    expect(existsSync(join(root, 'packages/receiver/migrations'))).toBe(true);
+    expect(receiver.files).toEqual(expect.arrayContaining(['dist', 'bin', 'migrations']));
+  });
+
   it('keeps node_modules, build output and git out of the build context, and the lockfile in', () => {
     const ignore = read('.dockerignore').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));

@@ -21,6 +21,8 @@ describe('pricing a call', () => {
       model: 'gpt-4o',
       origin: 'catalog',
       effectiveFrom: '2024-10-02',
+      source: 'litellm model_prices_and_context_window.json 2026-07-24 "gpt-4o"',
+      rates: { input: 2_500_000_000n, cachedInput: 1_250_000_000n, cacheWrite: 2_500_000_000n, cacheWrite1h: 2_500_000_000n, output: 10_000_000_000n },
       breakdown: { inputNanos: 1_250_000n, cachedInputNanos: 0n, cacheWriteNanos: 0n, outputNanos: 2_000_000n },
       totalNanos: 3_250_000n,
       tier: 'standard',

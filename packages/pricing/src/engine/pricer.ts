@@ -1,4 +1,4 @@
-import type { Catalog, CatalogEntry, PriceVersion, ServiceTier } from '../catalog/catalog-types.js';
+import type { Catalog, CatalogEntry, PriceVersion, Rates, ServiceTier } from '../catalog/catalog-types.js';
 import { priceKey } from '../catalog/catalog-types.js';
 import { LruCache } from '../match/lru-cache.js';
 import { resolveModel, type Resolution } from '../match/resolve-model.js';
@@ -26,6 +26,10 @@ export interface PricedResult {
   model: string;
   origin: 'catalog' | 'override';
   effectiveFrom: string;
+  /** Where the price came from (the catalog version's `source`, or the override's note). */
+  source: string;
+  /** The per-token rates applied (femto-USD per token = nano-USD per 1M tokens). */
+  rates: Rates;
   breakdown: CostBreakdown;
   totalNanos: bigint;
   /** The service tier billed. */
@@ -88,6 +92,8 @@ export function createPricer(catalog: Catalog, options: { cacheSize?: number } =
       model: found.entry.model,
       origin: found.entry.origin,
       effectiveFrom: found.version.effectiveFromDate,
+      source: found.version.source,
+      rates,
       breakdown,
       totalNanos: totalOf(breakdown),
       tier,

@@ -3,9 +3,7 @@
  * writer. Token buckets follow `Usage` from @tokenledger/pricing (input includes cache reads and
  * writes, output includes reasoning), whatever the producer's own convention was.
  */
-// TEMPORARY: @tokenledger/pricing's index does not export Usage yet; switch to
-// `import type { Usage } from '@tokenledger/pricing'` once it does.
-import type { Usage } from '../../../pricing/src/usage.js';
+import type { Usage } from '@tokenledger/pricing';
 
 export type { Usage };
 

@@ -1,6 +1,6 @@
 import type { AttributeCheck } from './attribute-check.js';
 import type { AttributeValue, Attributes } from './decoded-span.js';
-import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
+import type { ProtoReader } from './proto-reader.js';
 
 /**
  * KeyValue / AnyValue from opentelemetry/proto/common/v1/common.proto:
@@ -21,12 +21,12 @@ export function readKeyValue(r: ProtoReader, attrs: Attributes, check: Attribute
   while (r.pos < end) {
     const tag = r.tag();
     if (tag >>> 3 === 1) {
-      r.expectWire(tag, WIRE_LEN, 'KeyValue.key');
+      r.expectLen(tag, 'KeyValue.key');
       const e = r.lengthEnd();
       key = check.fits(e - r.pos, 'key') ? r.text(r.pos, e) : '';
       r.pos = e;
     } else if (tag >>> 3 === 2) {
-      r.expectWire(tag, WIRE_LEN, 'KeyValue.value');
+      r.expectLen(tag, 'KeyValue.value');
       value = readAnyValue(r, check, 0);
     } else {
       r.skip(tag);
@@ -45,35 +45,35 @@ function readAnyValue(r: ProtoReader, check: AttributeCheck, depth: number): Att
     const tag = r.tag();
     switch (tag >>> 3) {
       case 1: {
-        r.expectWire(tag, WIRE_LEN, 'AnyValue.string_value');
+        r.expectLen(tag, 'AnyValue.string_value');
         const e = r.lengthEnd();
         value = check.fits(e - r.pos, 'value') ? r.text(r.pos, e) : null;
         r.pos = e;
         break;
       }
       case 2:
-        r.expectWire(tag, WIRE_VARINT, 'AnyValue.bool_value');
+        r.expectVarint(tag, 'AnyValue.bool_value');
         value = r.uint32() !== 0;
         break;
       case 3:
-        r.expectWire(tag, WIRE_VARINT, 'AnyValue.int_value');
+        r.expectVarint(tag, 'AnyValue.int_value');
         value = r.int64();
         break;
       case 4:
-        r.expectWire(tag, WIRE_FIXED64, 'AnyValue.double_value');
+        r.expectFixed64(tag, 'AnyValue.double_value');
         value = r.double();
         break;
       case 5:
-        r.expectWire(tag, WIRE_LEN, 'AnyValue.array_value');
+        r.expectLen(tag, 'AnyValue.array_value');
         value = readArray(r, check, depth + 1);
         break;
       case 6:
-        r.expectWire(tag, WIRE_LEN, 'AnyValue.kvlist_value');
+        r.expectLen(tag, 'AnyValue.kvlist_value');
         r.skip(tag);
         value = null;
         break;
       case 7: {
-        r.expectWire(tag, WIRE_LEN, 'AnyValue.bytes_value');
+        r.expectLen(tag, 'AnyValue.bytes_value');
         const e = r.lengthEnd();
         value = check.fits(e - r.pos, 'value') ? r.base64(r.pos, e) : null;
         r.pos = e;
@@ -96,7 +96,7 @@ function readArray(r: ProtoReader, check: AttributeCheck, depth: number): Attrib
   while (r.pos < end) {
     const tag = r.tag();
     if (tag >>> 3 === 1) {
-      r.expectWire(tag, WIRE_LEN, 'ArrayValue.values');
+      r.expectLen(tag, 'ArrayValue.values');
       values.push(readAnyValue(r, check, depth));
     } else {
       r.skip(tag);

@@ -57,15 +57,17 @@ export class ProtoReader {
     const start = this.pos;
     let p = start;
     let value = 0;
+    let scale = 1;
     // Seven 7-bit groups (49 bits) always fit a double exactly; longer varints take the bigint path.
     for (let i = 0; i < 7; i++) {
       if (p >= this.limit) throw this.error('truncated varint');
       const byte = b[p++]!;
-      value += (byte & 0x7f) * 2 ** (7 * i);
+      value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         this.pos = p;
         return value;
       }
+      scale *= 128;
     }
     this.pos = start;
     const big = BigInt.asIntN(64, this.varintBig());
@@ -170,9 +172,21 @@ export class ProtoReader {
     }
   }
 
-  /** Throws unless the tag carries `wire`: a known field with another wire type is not our schema. */
-  expectWire(tag: number, wire: number, what: string): void {
-    if ((tag & 7) !== wire) throw this.error(`${what} has wire type ${tag & 7}, expected ${wire}`);
+  /** These throw unless the tag carries the wire type: a known field with another one is not our schema. */
+  expectLen(tag: number, what: string): void {
+    if ((tag & 7) !== 2) this.wrongWire(tag, 2, what);
+  }
+
+  expectVarint(tag: number, what: string): void {
+    if ((tag & 7) !== 0) this.wrongWire(tag, 0, what);
+  }
+
+  expectFixed64(tag: number, what: string): void {
+    if ((tag & 7) !== 1) this.wrongWire(tag, 1, what);
+  }
+
+  private wrongWire(tag: number, wire: number, what: string): never {
+    throw this.error(`${what} has wire type ${tag & 7}, expected ${wire}`);
   }
 
   private need(n: number): void {

@@ -1,7 +1,7 @@
 import type { AttributeCheck } from './attribute-check.js';
 import type { Attributes, DecodedResource, DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
-import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, type ProtoReader } from './proto-reader.js';
+import type { ProtoReader } from './proto-reader.js';
 import { allZero, hexOf, idProblem, type SpanSink } from './span-sink.js';
 
 /*
@@ -36,48 +36,48 @@ export function readSpan(r: ProtoReader, sink: SpanSink, check: AttributeCheck, 
     const tag = r.tag();
     switch (tag >>> 3) {
       case F_TRACE_ID:
-        r.expectWire(tag, WIRE_LEN, 'Span.trace_id');
+        r.expectLen(tag, 'Span.trace_id');
         traceEnd = r.lengthEnd();
         traceStart = r.pos;
         r.pos = traceEnd;
         break;
       case F_SPAN_ID:
-        r.expectWire(tag, WIRE_LEN, 'Span.span_id');
+        r.expectLen(tag, 'Span.span_id');
         spanEnd = r.lengthEnd();
         spanStart = r.pos;
         r.pos = spanEnd;
         break;
       case F_PARENT_SPAN_ID:
-        r.expectWire(tag, WIRE_LEN, 'Span.parent_span_id');
+        r.expectLen(tag, 'Span.parent_span_id');
         parentEnd = r.lengthEnd();
         parentStart = r.pos;
         r.pos = parentEnd;
         break;
       case F_NAME: {
-        r.expectWire(tag, WIRE_LEN, 'Span.name');
+        r.expectLen(tag, 'Span.name');
         const e = r.lengthEnd();
         name = r.text(r.pos, e);
         r.pos = e;
         break;
       }
       case F_KIND:
-        r.expectWire(tag, WIRE_VARINT, 'Span.kind');
+        r.expectVarint(tag, 'Span.kind');
         kind = r.uint32() | 0;
         break;
       case F_START:
-        r.expectWire(tag, WIRE_FIXED64, 'Span.start_time_unix_nano');
+        r.expectFixed64(tag, 'Span.start_time_unix_nano');
         startTimeUnixNano = r.fixed64();
         break;
       case F_END:
-        r.expectWire(tag, WIRE_FIXED64, 'Span.end_time_unix_nano');
+        r.expectFixed64(tag, 'Span.end_time_unix_nano');
         endTimeUnixNano = r.fixed64();
         break;
       case F_ATTRIBUTES:
-        r.expectWire(tag, WIRE_LEN, 'Span.attributes');
+        r.expectLen(tag, 'Span.attributes');
         readKeyValue(r, attributes, check, check.countOne());
         break;
       case F_STATUS:
-        r.expectWire(tag, WIRE_LEN, 'Span.status');
+        r.expectLen(tag, 'Span.status');
         status = readStatus(r);
         break;
       default:
@@ -120,12 +120,12 @@ function readStatus(r: ProtoReader): [number, string] {
   while (r.pos < end) {
     const tag = r.tag();
     if (tag >>> 3 === 2) {
-      r.expectWire(tag, WIRE_LEN, 'Status.message');
+      r.expectLen(tag, 'Status.message');
       const e = r.lengthEnd();
       message = r.text(r.pos, e);
       r.pos = e;
     } else if (tag >>> 3 === 3) {
-      r.expectWire(tag, WIRE_VARINT, 'Status.code');
+      r.expectVarint(tag, 'Status.code');
       code = r.uint32() | 0;
     } else {
       r.skip(tag);

@@ -2,7 +2,7 @@ import { AttributeCheck } from './attribute-check.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode-limits.js';
 import type { Attributes, DecodeResult, DecodedResource, DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
-import { WIRE_LEN, type ProtoReader, ProtoReader as Reader } from './proto-reader.js';
+import { ProtoReader as Reader, type ProtoReader } from './proto-reader.js';
 import { readSpan } from './proto-span-decode.js';
 import { SpanSink } from './span-sink.js';
 
@@ -25,7 +25,7 @@ export function decodeProtobufTraces(bytes: Uint8Array, limits: DecodeLimits = D
   while (r.pos < r.limit) {
     const tag = r.tag();
     if (tag >>> 3 === 1) {
-      r.expectWire(tag, WIRE_LEN, 'ExportTraceServiceRequest.resource_spans');
+      r.expectLen(tag, 'ExportTraceServiceRequest.resource_spans');
       const end = r.lengthEnd();
       within(r, r.pos, end, () => readResourceSpans(r, sink, check));
       r.pos = end;
@@ -52,7 +52,7 @@ function readResource(r: ProtoReader, attributes: Attributes, check: AttributeCh
   while (r.pos < r.limit) {
     const tag = r.tag();
     if (tag >>> 3 === 1) {
-      r.expectWire(tag, WIRE_LEN, 'Resource.attributes');
+      r.expectLen(tag, 'Resource.attributes');
       readKeyValue(r, attributes, check, check.countOne());
     } else {
       r.skip(tag);
@@ -78,7 +78,7 @@ function readScope(r: ProtoReader, scope: DecodedScope): void {
     const tag = r.tag();
     const field = tag >>> 3;
     if (field === 1 || field === 2) {
-      r.expectWire(tag, WIRE_LEN, field === 1 ? 'InstrumentationScope.name' : 'InstrumentationScope.version');
+      r.expectLen(tag, field === 1 ? 'InstrumentationScope.name' : 'InstrumentationScope.version');
       const end = r.lengthEnd();
       const text = r.text(r.pos, end);
       r.pos = end;
@@ -105,7 +105,7 @@ function scanParts(r: ProtoReader, what: string): Parts {
     const tag = r.tag();
     const field = tag >>> 3;
     if (field === 1 || field === 2) {
-      r.expectWire(tag, WIRE_LEN, `${what} field ${field}`);
+      r.expectLen(tag, `${what} field ${field}`);
       const e = r.lengthEnd();
       if (field === 1) {
         parts.headStart = r.pos;

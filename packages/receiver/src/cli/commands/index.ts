@@ -1,6 +1,13 @@
 import type { Command } from '../command.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
+import { usageCommand } from './usage.js';
+import { exportCommand } from './export.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
-export const commands: Command[] = [serveCommand, migrateCommand];
+export const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  usageCommand,
+  exportCommand,
+];

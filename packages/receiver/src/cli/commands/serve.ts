@@ -1,3 +1,4 @@
+import { defaultPlugins } from '../../server/default-plugins.js';
 import { startServer } from '../../server/start-server.js';
 import type { Command } from '../command.js';
 
@@ -13,7 +14,7 @@ SIGINT or SIGTERM stops it after storing everything it has acknowledged.`,
   options: { port: { type: 'string' } },
   async run(_args, ctx) {
     const config = await ctx.loadConfig();
-    const server = await startServer(config, ctx.stderr);
+    const server = await startServer(config, ctx.stderr, { plugins: defaultPlugins });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

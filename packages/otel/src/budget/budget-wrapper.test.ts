@@ -1,0 +1,77 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAttribution } from '../attribution/attribution.js';
+import { BudgetExceededError } from '../errors.js';
+import { instrumentOpenAI } from '../instrument/openai.js';
+import { budget, budgetsReply } from '../test-support/budgets-wire.js';
+import { startFakeServer, type FakeServer } from '../test-support/fake-server.js';
+import { openAiReply } from '../test-support/openai-wire.js';
+import { setupTracing, type TestTracing } from '../test-support/tracing.js';
+import { createBudgetGuard } from './budget-guard.js';
+
+let budgets: FakeServer;
+let openai: FakeServer;
+let tracing: TestTracing;
+
+beforeAll(async () => {
+  tracing = setupTracing();
+  openai = await startFakeServer(openAiReply);
+  budgets = await startFakeServer(
+    budgetsReply({
+      acme: budget('acme', { budget: '500', spent: '499.975', remaining: '0.025', status: 'warning', hardCap: true }),
+      globex: budget('globex', { budget: '100', spent: '100.01', remaining: '-0.01', status: 'exceeded', hardCap: true }),
+    }),
+  );
+});
+afterAll(async () => {
+  await Promise.all([budgets.close(), openai.close()]);
+  await tracing.shutdown();
+});
+beforeEach(() => {
+  budgets.requests.length = 0;
+  openai.requests.length = 0;
+  tracing.exporter.reset();
+});
+
+const ask = (client: OpenAI) => client.chat.completions.create({ model: 'o4-mini', messages: [{ role: 'user', content: 'x' }] });
+const newClient = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${openai.url}/v1`, maxRetries: 0 });
+
+describe('budgetGuard on a wrapped client', () => {
+  it('throws BudgetExceededError before the provider is called', async () => {
+    const client = instrumentOpenAI(newClient(), { budgetGuard: { url: budgets.url } });
+    const error = await withAttribution({ client: 'globex' }, () => ask(client)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect(error).toMatchObject({ code: 'budget_exceeded', clientId: 'globex', figures: { spentUsd: '100.01', budgetUsd: '100' } });
+    expect(openai.requests).toHaveLength(0);
+    expect(tracing.spans()).toHaveLength(0);
+  });
+
+  it('lets only what fits through from a concurrent burst, and frees reservations as calls end', async () => {
+    const guard = createBudgetGuard({ url: budgets.url, estimateUsd: '0.01' });
+    const client = instrumentOpenAI(newClient(), { budgetGuard: guard });
+    const outcomes = await withAttribution({ client: 'acme' }, () => Promise.allSettled(Array.from({ length: 5 }, () => ask(client))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(openai.requests).toHaveLength(2);
+    expect(budgets.requests).toHaveLength(1);
+    expect(guard.reservedUsd('acme')).toBe('0.000000000');
+    expect(tracing.spans().map((s) => s.attributes['tokenledger.client.id'])).toEqual(['acme', 'acme']);
+  });
+
+  it('releases the reservation when a streamed call ends', async () => {
+    const guard = createBudgetGuard({ url: budgets.url, estimateUsd: '0.02' });
+    const client = instrumentOpenAI(newClient(), { budgetGuard: guard });
+    await withAttribution({ client: 'acme' }, async () => {
+      const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] });
+      expect(guard.reservedUsd('acme')).toBe('0.020000000');
+      for await (const _chunk of stream) void _chunk;
+    });
+    expect(guard.reservedUsd('acme')).toBe('0.000000000');
+  });
+
+  it('does not ask about unattributed calls', async () => {
+    const client = instrumentOpenAI(newClient(), { budgetGuard: { url: budgets.url } });
+    await ask(client);
+    expect(budgets.requests).toHaveLength(0);
+    expect(openai.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,102 @@
+import { formatUsd } from '@tokenledger/pricing';
+import { z } from 'zod';
+import type { StoreClient } from '../clickhouse/store-client.js';
+import { joinSql, sql, SqlFragment } from '../clickhouse/sql.js';
+import { rangeSchema } from './report-range.js';
+
+/** group_by keys of /api/v1/usage and the llm_calls expression each one reads. */
+export const GROUP_KEYS = {
+  client: 'client_id',
+  project: 'project',
+  feature: 'feature',
+  app: 'app',
+  environment: 'environment',
+  provider: 'provider',
+  model: "if(response_model = '', request_model, response_model)",
+  day: 'toString(toDate(timestamp))',
+} as const;
+
+export type GroupKey = keyof typeof GROUP_KEYS;
+
+const groupBySchema = z
+  .string()
+  .default('client')
+  .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(Object.keys(GROUP_KEYS) as [GroupKey, ...GroupKey[]])).min(1).max(8))
+  .refine((keys) => new Set(keys).size === keys.length, 'each group_by key once');
+
+export const usageQuerySchema = rangeSchema.and(
+  z.object({
+    client: z.string().max(256).optional(),
+    group_by: groupBySchema,
+  }),
+);
+
+export type UsageQuery = z.infer<typeof usageQuerySchema>;
+
+export interface UsageRow {
+  [key: string]: string | number;
+  calls: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: string;
+  unpriced_calls: number;
+  unmetered_calls: number;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  group_by: GroupKey[];
+  rows: UsageRow[];
+}
+
+const MEASURES = `count() AS calls,
+  sum(input_tokens) AS input_tokens,
+  sum(cached_input_tokens) AS cached_input_tokens,
+  sum(cache_write_tokens + cache_write_1h_tokens) AS cache_write_tokens,
+  sum(output_tokens) AS output_tokens,
+  sum(reasoning_tokens) AS reasoning_tokens,
+  toString(sum(cost_nanos)) AS cost_nanos,
+  sum(metered = 1 AND priced = 0) AS unpriced_calls,
+  sum(metered = 0) AS unmetered_calls`;
+
+/** The WHERE clause every report over llm_calls shares: the range, and a client when given. */
+export function callsFilter(range: { from: Date; to: Date }, client: string | undefined): SqlFragment {
+  const parts = [sql`timestamp >= ${range.from}`, sql`timestamp < ${range.to}`];
+  if (client !== undefined) parts.push(sql`client_id = ${client}`);
+  return joinSql(parts, ' AND ');
+}
+
+/** Exact usage from raw calls (FINAL: a re-sent span counts once), grouped as asked. */
+export async function usageReport(store: StoreClient, query: UsageQuery): Promise<UsageReport> {
+  const keys = query.group_by.map((k) => `${GROUP_KEYS[k]} AS ${k}`).join(', ');
+  const order = query.group_by.join(', ');
+  const text = `SELECT ${keys}, ${MEASURES}
+FROM ${store.database}.llm_calls FINAL
+WHERE ${callsFilter(query, query.client).text}
+GROUP BY ${order}
+ORDER BY ${order}`;
+  const raw = await store.queryRows<Record<string, string>>(text);
+  const num = (v: string | undefined) => Number(v ?? 0);
+  return {
+    from: query.from.toISOString(),
+    to: query.to.toISOString(),
+    group_by: query.group_by,
+    rows: raw.map((r) => ({
+      ...Object.fromEntries(query.group_by.map((k) => [k, r[k] ?? ''])),
+      calls: num(r.calls),
+      input_tokens: num(r.input_tokens),
+      cached_input_tokens: num(r.cached_input_tokens),
+      cache_write_tokens: num(r.cache_write_tokens),
+      output_tokens: num(r.output_tokens),
+      reasoning_tokens: num(r.reasoning_tokens),
+      cost_usd: formatUsd(BigInt(r.cost_nanos ?? '0')),
+      unpriced_calls: num(r.unpriced_calls),
+      unmetered_calls: num(r.unmetered_calls),
+    })),
+  };
+}

@@ -1,0 +1,5 @@
+import { reportsPlugin } from '../reports/index.js';
+import type { ReceiverPlugin } from './receiver.js';
+
+/** The features `tokenledger serve` runs on top of ingest. */
+export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin];
