@@ -121,6 +121,8 @@ describe('docker-compose.yml', () => {
     expect(col.TOKENLEDGER_INGEST_TOKEN).toBe(ingest);
     expect(compose.services.demo?.environment?.TOKENLEDGER_INGEST_TOKENS).toBe(ingest);
     expect(col.TOKENLEDGER_ENDPOINT).toBe('http://receiver:4318');
+    // The persistent queue must sit on the volume, or a container restart loses unsent spans.
+    expect(mounts('otel-collector')).toContainEqual({ source: 'otelcol-queue', target: col.TOKENLEDGER_QUEUE_DIR });
     expect(compose.services.demo?.command).toContain('http://receiver:4318');
   });
 });

@@ -20,7 +20,12 @@ beforeAll(async () => {
   instrumentation.setTracerProvider(tracing.provider);
   const [definition] = instrumentation.getModuleDefinitions();
   definition!.patch!(openaiModule, '6.0.0');
-  unpatch = () => definition!.unpatch!(openaiModule, '6.0.0');
+  // enable() adds the require/import hooks (idle here) and flips the switch the patch checks.
+  instrumentation.enable();
+  unpatch = () => {
+    instrumentation.disable();
+    definition!.unpatch!(openaiModule, '6.0.0');
+  };
 });
 afterAll(async () => {
   unpatch();

@@ -18,13 +18,13 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 describe('honoAttribution', () => {
   it('takes the client from a header and the rest from fixed values and functions', async () => {
     const app = new Hono();
-    app.use(honoAttribution({ client: { header: 'x-client-id' }, feature: 'chat', tags: { path: (c) => c.req.path } }));
+    app.use(honoAttribution({ client: { header: 'x-client-id' }, feature: 'chat', tags: { plan: (c) => c.req.header('x-plan') ?? 'free' } }));
     app.get('/ask', async (c) => {
       await tick();
       return c.json(getAttribution());
     });
     const res = await app.request('/ask', { headers: { 'x-client-id': 'acme' } });
-    expect(await res.json()).toEqual({ client: 'acme', feature: 'chat', tags: { path: '/ask' } });
+    expect(await res.json()).toEqual({ client: 'acme', feature: 'chat', tags: { plan: 'free' } });
   });
 
   it('takes the client from a route parameter, and leaves a missing one unattributed', async () => {

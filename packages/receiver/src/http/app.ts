@@ -15,6 +15,10 @@ export interface AppDeps extends OtlpRouteDeps, HealthDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { ingestTokens, apiTokens } = deps.config.server;
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    deps.metrics.requests.inc({ status: String(c.res.status) });
+  });
   app.use('/v1/*', bearerAuth(ingestTokens.map((token) => ({ token, clientId: null }))));
   app.use('/api/*', bearerAuth(apiTokens));
   app.route('/', healthRoutes(deps));

@@ -77,12 +77,10 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
       const batch = spansToRows(await decode(c, format, deps), deps.stages, deps.now());
       await deps.writer.write(batch.rows);
       record(deps, batch);
-      deps.metrics.requests.inc({ status: '200' });
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));
     } catch (err) {
       const status = statusFor(err);
-      deps.metrics.requests.inc({ status: String(status) });
       if (status === 429 || status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       if (status === 500) throw err;
       const message = err instanceof TokenLedgerError ? err.message : 'bad request';

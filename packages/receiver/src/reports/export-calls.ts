@@ -17,7 +17,7 @@ const FIELDS = [
 const MONEY = ['input_cost_nanos', 'cached_input_cost_nanos', 'cache_write_cost_nanos', 'output_cost_nanos', 'cost_nanos'] as const;
 const FLAGS = ['priced', 'metered', 'estimated', 'status', 'duration_ms'] as const;
 
-type RawCall = Record<(typeof FIELDS)[number] | (typeof MONEY)[number] | (typeof FLAGS)[number], string> & {
+type RawCall = Record<(typeof FIELDS)[number] | (typeof MONEY)[number] | (typeof FLAGS)[number] | 'iso_time', string> & {
   tag_keys: string[];
   tag_values: string[];
 };
@@ -37,7 +37,8 @@ export async function* exportCallsCsv(store: StoreClient, query: ExportQuery): A
   const tagKeys = tagRows.map((r) => r.key);
   yield stringify([[...FIELDS, ...MONEY.map(moneyHeader), ...FLAGS, ...tagKeys.map((k) => `tag.${k}`)]]);
   const result = await store.raw.query({
-    query: `SELECT ${[...FIELDS, ...MONEY, ...FLAGS].map((f) => (f === 'timestamp' ? "formatDateTime(timestamp, '%Y-%m-%dT%H:%M:%SZ') AS timestamp" : f)).join(', ')}, tag_keys, tag_values
+    // The ISO text gets its own alias: reusing `timestamp` would shadow the column in WHERE.
+    query: `SELECT ${[...FIELDS, ...MONEY, ...FLAGS].map((f) => (f === 'timestamp' ? "formatDateTime(timestamp, '%Y-%m-%dT%H:%M:%SZ') AS iso_time" : f)).join(', ')}, tag_keys, tag_values
 FROM ${store.database}.llm_calls FINAL WHERE ${where} ORDER BY timestamp, trace_id, span_id`,
     format: 'JSONEachRow',
   });
@@ -46,7 +47,7 @@ FROM ${store.database}.llm_calls FINAL WHERE ${where} ORDER BY timestamp, trace_
       const call = entry.json();
       const tags = new Map(call.tag_keys.map((k, i) => [k, call.tag_values[i] ?? '']));
       return [
-        ...FIELDS.map((f) => call[f]),
+        ...FIELDS.map((f) => (f === 'timestamp' ? call.iso_time : call[f])),
         ...MONEY.map((m) => formatUsd(BigInt(call[m]))),
         ...FLAGS.map((f) => call[f]),
         ...tagKeys.map((k) => tags.get(k) ?? ''),

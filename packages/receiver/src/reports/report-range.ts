@@ -22,7 +22,11 @@ export const isoInstant = z
 
 export const rangeSchema = z
   .object({ from: isoInstant, to: isoInstant })
-  .refine((r) => r.from.getTime() < r.to.getTime(), { message: '`from` must be before `to`', path: ['to'] });
+  // zod runs this even when a field failed above, so only compare two real dates.
+  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.from.getTime() < r.to.getTime(), {
+    message: '`from` must be before `to`',
+    path: ['to'],
+  });
 
 export type ReportRange = z.infer<typeof rangeSchema>;
 
