@@ -7,4 +7,5 @@ source scripts/setup.sh
 stop() { [ -n "$TL_STOP_CLICKHOUSE" ] && scripts/clickhouse.sh stop; true; }
 trap stop EXIT
 
+export CLICKHOUSE_DATABASE=${CLICKHOUSE_DATABASE:-tokenledger_demo}
 pnpm exec tokenledger demo "$@"

@@ -27,19 +27,26 @@ function candidatesFor(catalog: Catalog, provider: string, model: string) {
  */
 export function resolveModel(catalog: Catalog, providerName: string, model: string): Resolution {
   const { host, candidates } = candidatesFor(catalog, normalizeProvider(providerName), model);
+  const entry = findEntry(catalog, host, candidates);
+  // With no provider named, the list that matched names the host (gpt-4o -> openai).
+  const provider = host === '' && entry ? entry.provider : host;
   const overrides: CatalogEntry[] = [];
   for (const c of candidates) {
     for (const o of catalog.overrides.get(c) ?? []) {
-      if (o.provider === '*' || o.provider === host) overrides.push(o);
+      if (o.provider === '*' || o.provider === provider) overrides.push(o);
     }
   }
+  return entry ? { provider, entry, overrides } : { provider, overrides };
+}
+
+function findEntry(catalog: Catalog, host: string, candidates: readonly string[]): CatalogEntry | undefined {
   for (const provider of providerSearchOrder(host)) {
     const byName = catalog.index.get(provider);
     if (!byName) continue;
     for (const c of candidates) {
       const entry = byName.get(c);
-      if (entry) return { provider: host, entry, overrides };
+      if (entry) return entry;
     }
   }
-  return { provider: host, overrides };
+  return undefined;
 }

@@ -38,6 +38,8 @@ describe('provider aliases (§9 rule 5)', () => {
     ['xai', 'x_ai'],
     ['gcp.gen_ai', 'gcp.gen_ai'],
     ['Ollama', 'ollama'],
+    ['__proto__', '__proto__'],
+    ['constructor', 'constructor'],
     ['', ''],
   ])('canonicalProvider(%s) = %s', (raw, provider) => {
     expect(canonicalProvider(raw)).toBe(provider);

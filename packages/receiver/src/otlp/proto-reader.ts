@@ -19,17 +19,16 @@ export class ProtoReader {
   pos = 0;
   limit: number;
   private readonly view: DataView;
-  private readonly buffer: Buffer;
-  private readonly utf8: (start: number, end: number) => string;
+  private readonly buffer: Buffer & { utf8Slice(start: number, end: number): string };
 
   constructor(readonly bytes: Uint8Array) {
     this.limit = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    // Buffer#utf8Slice skips toString's argument handling: about 2x faster on short keys, and most
-    // strings in a span are short keys. Fall back where a runtime lacks it.
-    const fast = (this.buffer as Buffer & { utf8Slice?: (s: number, e: number) => string }).utf8Slice;
-    this.utf8 = fast ? fast.bind(this.buffer) : (s, e) => this.buffer.toString('utf8', s, e);
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as ProtoReader['buffer'];
+    // Buffer#utf8Slice (Node's own, behind toString) skips toString's argument handling: about 2x
+    // faster on the short keys that make up most strings of a span. Fall back where it is missing.
+    if (typeof buffer.utf8Slice !== 'function') buffer.utf8Slice = (s, e) => buffer.toString('utf8', s, e);
+    this.buffer = buffer;
   }
 
   /** Reads a field tag; field number 0 is invalid on the wire. */
@@ -75,18 +74,28 @@ export class ProtoReader {
       scale *= 128;
     }
     this.pos = start;
-    const big = BigInt.asIntN(64, this.varintBig());
-    const n = Number(big);
-    return Number.isSafeInteger(n) ? n : big.toString();
+    return this.int64Long();
   }
 
-  private varintBig(): bigint {
-    let value = 0n;
+  /** Varints of 8 to 10 bytes: split into 32-bit halves (as protobufjs's LongBits does), bigint only when unsafe. */
+  private int64Long(): number | string {
+    const b = this.bytes;
+    let lo = 0;
+    let hi = 0;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.limit) throw this.error('truncated varint');
-      const byte = this.bytes[this.pos++]!;
-      value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-      if (byte < 0x80) return value;
+      const byte = b[this.pos++]!;
+      const bits = byte & 0x7f;
+      if (i < 4) lo |= bits << (7 * i);
+      else if (i === 4) {
+        lo |= bits << 28;
+        hi = bits >>> 4;
+      } else hi |= bits << (7 * i - 32);
+      if (byte < 0x80) {
+        const n = (hi | 0) * 4294967296 + (lo >>> 0);
+        if (Number.isSafeInteger(n)) return n;
+        return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
+      }
     }
     throw this.error('varint longer than 10 bytes');
   }
@@ -123,7 +132,7 @@ export class ProtoReader {
 
   /** UTF-8 text of `[start, end)`; invalid sequences become U+FFFD, as in the Node and Go SDKs' readers. */
   text(start: number, end: number): string {
-    return start === end ? '' : this.utf8(start, end);
+    return start === end ? '' : this.buffer.utf8Slice(start, end);
   }
 
   base64(start: number, end: number): string {

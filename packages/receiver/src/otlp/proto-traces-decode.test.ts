@@ -49,6 +49,9 @@ describe('decodeProtobufTraces on hand-made messages', () => {
       { key: 'max', value: { intValue: '9223372036854775807' } },
       { key: 'min', value: { intValue: '-9223372036854775808' } },
       { key: 'safe', value: { intValue: String(Number.MAX_SAFE_INTEGER) } },
+      { key: 'unsafe', value: { intValue: '9007199254740992' } },
+      { key: 'negsafe', value: { intValue: String(-Number.MAX_SAFE_INTEGER) } },
+      { key: 'neg', value: { intValue: '-1' } },
       { key: 'kv', value: { kvlistValue: { values: [{ key: 'x', value: { stringValue: 'y' } }] } } },
       { key: 'empty', value: {} },
       { key: '__proto__', value: { stringValue: 'not a prototype' } },
@@ -56,6 +59,7 @@ describe('decodeProtobufTraces on hand-made messages', () => {
     const [s] = decodeProtobufTraces(request([span({ attributes: attrs })])).spans;
     expect(plain(s!.attributes)).toEqual({
       b: 'AP8B', max: '9223372036854775807', min: '-9223372036854775808', safe: Number.MAX_SAFE_INTEGER,
+      unsafe: '9007199254740992', negsafe: -Number.MAX_SAFE_INTEGER, neg: -1,
       kv: null, empty: null, ['__proto__']: 'not a prototype',
     });
     expect(Object.getPrototypeOf(s!.attributes)).toBe(null);

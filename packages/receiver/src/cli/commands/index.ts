@@ -1,13 +1,19 @@
 import type { Command } from '../command.js';
 import { migrateCommand } from './migrate.js';
+import { priceCommand } from './price.js';
+import { pricesCommand } from './prices.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 import { exportCommand } from './export.js';
+import { demoCommand } from './demo.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
 export const commands: Command[] = [
   serveCommand,
   migrateCommand,
+  priceCommand,
+  pricesCommand,
   usageCommand,
   exportCommand,
+  demoCommand,
 ];

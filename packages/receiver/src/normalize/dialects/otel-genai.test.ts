@@ -191,6 +191,42 @@ describe('otel-genai dialect (semconv v1.41 and the genai repo)', () => {
     );
   });
 
+  it('flags aws-sdk Cohere/Mistral InvokeModel input as estimated (ceil(chars/6)), but not Converse', () => {
+    const invoke = buildSpan({
+      name: 'BedrockRuntime.InvokeModel',
+      scope: '@opentelemetry/instrumentation-aws-sdk',
+      attributes: { 'gen_ai.system': 'aws.bedrock', 'gen_ai.request.model': 'cohere.command-r-plus-v1:0', 'gen_ai.usage.input_tokens': 17, 'gen_ai.usage.output_tokens': 64 },
+    });
+    const converse = buildSpan({
+      name: 'chat mistral.mistral-large-2407-v1:0',
+      scope: '@opentelemetry/instrumentation-aws-sdk',
+      attributes: {
+        'gen_ai.system': 'aws.bedrock',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'mistral.mistral-large-2407-v1:0',
+        'gen_ai.usage.input_tokens': 30,
+        'gen_ai.usage.output_tokens': 5,
+      },
+    });
+    expect([invoke, converse].map((span) => normalizeSpan(span, options))).toEqual([
+      expectedCall({
+        provider: 'aws.bedrock',
+        requestModel: 'cohere.command-r-plus-v1:0',
+        usage: usage({ inputTokens: 17, outputTokens: 64 }),
+        estimated: true,
+        dialect: 'otel-genai',
+        scopeName: '@opentelemetry/instrumentation-aws-sdk',
+      }),
+      expectedCall({
+        provider: 'aws.bedrock',
+        requestModel: 'mistral.mistral-large-2407-v1:0',
+        usage: usage({ inputTokens: 30, outputTokens: 5 }),
+        dialect: 'otel-genai',
+        scopeName: '@opentelemetry/instrumentation-aws-sdk',
+      }),
+    ]);
+  });
+
   it('takes the operation from a semconv span name when the attribute is missing', () => {
     const span = buildSpan({ name: 'embeddings text-embedding-3-small', attributes: { 'gen_ai.request.model': 'text-embedding-3-small' } });
     expect(normalizeSpan(span, options)).toEqual(

@@ -16,21 +16,37 @@ import { usdToNanos } from '../usd-nanos.js';
 /** Vendor reasoning key (OpenLLMetry/OpenLIT) seen on otherwise generic spans. */
 const VENDOR_REASONING_KEYS = ['gen_ai.usage.reasoning_tokens'] as const;
 
+const AWS_SDK_SCOPE = '@opentelemetry/instrumentation-aws-sdk';
+/** Model families whose InvokeModel bodies carry no input count (bedrock-runtime.ts in contrib). */
+const ESTIMATED_INVOKE_FAMILIES = ['cohere.', 'mistral.'] as const;
+
+/**
+ * The aws-sdk Bedrock extension sets Cohere and Mistral InvokeModel input to `ceil(prompt.length / 6)`
+ * ("We approximate the token count", reference §2b); Converse spans (op `chat`) report real counts.
+ */
+function isAwsSdkEstimate(span: DecodedSpan, metered: boolean, model: string): boolean {
+  if (!metered || span.scope.name !== AWS_SDK_SCOPE || span.attributes['gen_ai.operation.name'] !== undefined) return false;
+  return ESTIMATED_INVOKE_FAMILIES.some((family) => model.includes(family));
+}
+
 /** Semconv extraction with the dialect name left to the caller, so close relatives can reuse it. */
 export function extractGenAi(span: DecodedSpan, providerOf: (raw: string) => string = canonicalProvider): Extraction {
   const attributes = span.attributes;
   const reader = new TokenReader(attributes);
   const tokens = readGenAiTokens(reader);
   tokens.reasoning ??= reader.first(VENDOR_REASONING_KEYS);
-  const operation = genAiOperation(span, hasUsage(tokens));
+  const metered = hasUsage(tokens);
+  const operation = genAiOperation(span, metered);
   if (operation === undefined) return NOT_MODEL_CALL;
+  const models = genAiModels(attributes);
   return finishCall(span, {
     provider: providerOf(genAiProviderName(attributes)),
     operation,
-    ...genAiModels(attributes),
+    ...models,
     tokens,
     semantics: { inputIncludesCache: true, outputIncludesReasoning: !totalShowsReasoningExcluded(tokens) },
     tokenError: reader.error,
+    estimated: isAwsSdkEstimate(span, metered, models.requestModel),
     producerCostNanos: usdToNanos(attributes['gen_ai.usage.cost']),
   });
 }

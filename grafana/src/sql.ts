@@ -1,0 +1,90 @@
+/**
+ * SQL fragments shared by the dashboards. Every one runs on ClickHouse 18.16 and on 24.x/25.x:
+ * one JOIN per SELECT (18.16 has no multiple joins), ANY LEFT JOIN … USING (18.16 wants the
+ * strictness), no toStartOfInterval (so no $__timeInterval), no window functions.
+ * Tables are never qualified with a database: the datasource's defaultDatabase picks it.
+ */
+
+/** Nano-USD to exact decimal dollars (Decimal128, 9 places). Display only; the plugin shows it as a number. */
+export const usd = (nanos: string) => `toDecimal128(${nanos}, 9) / 1000000000`;
+
+// The rollup's `day` is the UTC day of the call (toDate of a DateTime('UTC')), so the picker's range
+// becomes UTC days whatever the server's time zone. Whole days: a rollup cannot cut inside one.
+export const FROM_DAY = `toDate($__fromTime, 'UTC')`;
+export const TO_DAY = `toDate($__toTime, 'UTC')`;
+export const IN_RANGE = `day >= ${FROM_DAY} AND day <= ${TO_DAY}`;
+/** The same days one month earlier: the period the trend compares against. */
+export const IN_PREVIOUS_RANGE = `day >= subtractMonths(${FROM_DAY}, 1) AND day <= subtractMonths(${TO_DAY}, 1)`;
+/** Budgets are monthly: the month of the range's end, from its first day to the range's last day. */
+export const IN_BUDGET_MONTH = `day >= toStartOfMonth(${TO_DAY}) AND day <= ${TO_DAY}`;
+export const DAYS_IN_BUDGET_MONTH = `toDayOfMonth(subtractDays(addMonths(toStartOfMonth(${TO_DAY}), 1), 1))`;
+
+/** The model the rollup groups by: the response model, else the request model (migration 0002). */
+export const MODEL = `if(response_model = '', request_model, response_model)`;
+
+/**
+ * Billed nano-USD: cost × (10000 + markup_bp) / 10000, rounded half up, split so that no product
+ * passes Int64 (a plain cost × 12500 overflows past ~$737k). Invoices round each line to cents;
+ * this is the exact amount before that rounding.
+ */
+export const billed = (cost: string, markupBp: string) =>
+  `(intDiv(${cost}, 10000) * (10000 + ${markupBp}) + intDiv((${cost} % 10000) * (10000 + ${markupBp}) + 5000, 10000))`;
+
+/** Spend and billed amount per client over the picker's range; unattributed spend bills nothing. */
+export const SPEND_AND_BILLED_PER_CLIENT = `
+SELECT client_id, name, calls, cost_nanos, if(client_id = '', toInt64(0), toInt64(${billed('cost_nanos', 'markup_bp')})) AS billed_nanos
+FROM
+(
+    SELECT client_id, sum(calls) AS calls, sum(cost_nanos) AS cost_nanos
+    FROM llm_usage_daily
+    WHERE ${IN_RANGE}
+    GROUP BY client_id
+)
+ANY LEFT JOIN (SELECT id AS client_id, name, markup_bp FROM clients FINAL) USING client_id`;
+
+/**
+ * A client's alert levels as three bar-gauge thresholds: the first level turns the bar yellow, the
+ * last-but-one orange, the last red. [50, 80, 100] gives 50/80/100; [80, 100] gives 80/80/100;
+ * no levels at all means red at 100%.
+ */
+export const THRESHOLD_COLUMNS = (levels: string) => `
+    if(length(${levels}) = 0, 100, ${levels}[1]) AS threshold_first,
+    if(length(${levels}) < 3, if(length(${levels}) = 0, 100, ${levels}[1]), ${levels}[-2]) AS threshold_high,
+    if(length(${levels}) = 0, 100, ${levels}[-1]) AS threshold_last`;
+
+/**
+ * Budget use this month per client with a budget: one row per client; rowsToFields turns each row
+ * into a field whose thresholds come from that client's own levels.
+ */
+export const budgetUse = (clientFilter: string) => `
+SELECT
+    if(name = '', client_id, name) AS client,
+    round(spent_nanos * 100 / budget_nanos, 1) AS used_pct,${THRESHOLD_COLUMNS('levels')}
+FROM
+(
+    SELECT id AS client_id, name, monthly_budget_nanos AS budget_nanos, alert_thresholds_pct AS levels
+    FROM clients FINAL
+    WHERE monthly_budget_nanos > 0${clientFilter ? ` AND ${clientFilter}` : ''}
+)
+ANY LEFT JOIN
+(
+    SELECT client_id, sum(cost_nanos) AS spent_nanos
+    FROM llm_usage_daily
+    WHERE ${IN_BUDGET_MONTH}
+    GROUP BY client_id
+) USING client_id
+ORDER BY used_pct DESC, client`;
+
+/** rowsToFields: a field per client, its value the use, its thresholds the client's alert levels. */
+export const BUDGET_FIELDS = {
+  id: 'rowsToFields',
+  options: {
+    mappings: [
+      { fieldName: 'client', handlerKey: 'field.name' },
+      { fieldName: 'used_pct', handlerKey: 'field.value' },
+      { fieldName: 'threshold_first', handlerKey: 'threshold1', handlerArguments: { threshold: { color: 'yellow' } } },
+      { fieldName: 'threshold_high', handlerKey: 'threshold1', handlerArguments: { threshold: { color: 'orange' } } },
+      { fieldName: 'threshold_last', handlerKey: 'threshold1', handlerArguments: { threshold: { color: 'red' } } },
+    ],
+  },
+};
