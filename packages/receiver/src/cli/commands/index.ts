@@ -6,6 +6,7 @@ import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 import { exportCommand } from './export.js';
 import { demoCommand } from './demo.js';
+import { repriceCommand } from './reprice.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
 export const commands: Command[] = [
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   usageCommand,
   exportCommand,
   demoCommand,
+  repriceCommand,
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
-import type { Command } from '../command.js';
+import type { Command, ParsedArgs } from '../command.js';
 import { priceCommand } from './price.js';
 
 /** Runs a command the way main.ts does (same parseArgs options), capturing both streams. */
@@ -15,7 +15,7 @@ async function runCli(command: Command, args: string[], yaml = '') {
   let stdout = '';
   let stderr = '';
   const { values, positionals } = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
-  const code = await command.run({ values, positionals }, {
+  const code = await command.run({ values: values as ParsedArgs['values'], positionals }, {
     stdout: { write: (t) => void (stdout += t) },
     stderr: { write: (t) => void (stderr += t) },
     loadConfig: () => loadConfig({ env: {}, configPath }),

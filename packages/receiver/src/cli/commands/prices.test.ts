@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
+import type { ParsedArgs } from '../command.js';
 import { pricesCommand } from './prices.js';
 
 /** Runs the command the way main.ts does (same parseArgs options), capturing both streams. */
@@ -16,7 +17,7 @@ async function runCli(args: string[], yaml = '') {
   let stdout = '';
   let stderr = '';
   const { values, positionals } = parseArgs({ args, options: pricesCommand.options, allowPositionals: true, strict: true });
-  const code = await pricesCommand.run({ values, positionals }, {
+  const code = await pricesCommand.run({ values: values as ParsedArgs['values'], positionals }, {
     stdout: { write: (t) => void (stdout += t) },
     stderr: { write: (t) => void (stderr += t) },
     loadConfig: () => loadConfig({ env: {}, configPath }),
