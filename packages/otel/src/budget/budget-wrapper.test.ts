@@ -1,8 +1,11 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAttribution } from '../attribution/attribution.js';
 import { BudgetExceededError } from '../errors.js';
+import { instrumentAnthropic } from '../instrument/anthropic.js';
 import { instrumentOpenAI } from '../instrument/openai.js';
+import { anthropicReply } from '../test-support/anthropic-wire.js';
 import { budget, budgetsReply } from '../test-support/budgets-wire.js';
 import { startFakeServer, type FakeServer } from '../test-support/fake-server.js';
 import { openAiReply } from '../test-support/openai-wire.js';
@@ -11,11 +14,13 @@ import { createBudgetGuard } from './budget-guard.js';
 
 let budgets: FakeServer;
 let openai: FakeServer;
+let anthropic: FakeServer;
 let tracing: TestTracing;
 
 beforeAll(async () => {
   tracing = setupTracing();
   openai = await startFakeServer(openAiReply);
+  anthropic = await startFakeServer(anthropicReply);
   budgets = await startFakeServer(
     budgetsReply({
       acme: budget('acme', { budget: '500', spent: '499.975', remaining: '0.025', status: 'warning', hardCap: true }),
@@ -24,7 +29,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await Promise.all([budgets.close(), openai.close()]);
+  await Promise.all([budgets.close(), openai.close(), anthropic.close()]);
   await tracing.shutdown();
 });
 beforeEach(() => {
@@ -73,5 +78,21 @@ describe('budgetGuard on a wrapped client', () => {
     await ask(client);
     expect(budgets.requests).toHaveLength(0);
     expect(openai.requests).toHaveLength(1);
+  });
+
+  it('keeps .withResponse() on guarded calls, so SDK helpers such as messages.stream() work', async () => {
+    const guard = createBudgetGuard({ url: budgets.url, estimateUsd: '0.01' });
+    const client = instrumentAnthropic(new Anthropic({ apiKey: 'k', baseURL: anthropic.url, maxRetries: 0, openTelemetry: false }), { budgetGuard: guard });
+    const params = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'x' }] };
+    const final = await withAttribution({ client: 'acme' }, () => client.messages.stream(params).finalMessage());
+    expect(final.id).toBe('msg_01Stream');
+    const { data, response } = await withAttribution({ client: 'acme' }, () => client.messages.create(params).withResponse());
+    expect([data.id, response.status]).toEqual(['msg_01XFDUDYJgAACzvnptvVoYEL', 200]);
+    expect(guard.reservedUsd('acme')).toBe('0.000000000');
+    // MessageStream wraps foreign errors in AnthropicError and keeps ours as `cause`.
+    const refused = await withAttribution({ client: 'globex' }, () => client.messages.stream(params).finalMessage()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.AnthropicError);
+    expect((refused as Error).cause).toBeInstanceOf(BudgetExceededError);
+    expect(anthropic.requests).toHaveLength(2);
   });
 });

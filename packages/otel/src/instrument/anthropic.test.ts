@@ -100,5 +100,8 @@ describe('instrumentAnthropic', () => {
     expect(theirs?.attributes['gen_ai.response.id']).toBe(ours.attributes['gen_ai.response.id']);
     // The processor stamps the attribution on spans of other tracers too.
     expect(theirs?.attributes['tokenledger.client.id']).toBe('globex');
+    // With its tracing on, the SDK also propagates the context: the attribution leaves as W3C baggage.
+    expect(server.requests[0]?.headers.baggage).toBe('tokenledger.client.id=globex');
+    expect(server.requests[0]?.headers.traceparent).toContain(ours.spanContext().traceId);
   });
 });

@@ -1,7 +1,6 @@
-import { wrapWith, type PreparedCall } from './call-runner.js';
 import { serverFromUrl } from './genai-span.js';
 import { readMessage, messageStreamReader } from './anthropic-read.js';
-import { at, makeRuntime, patchMethod, str, type InstrumentOptions } from './patch-method.js';
+import { at, makeRuntime, patchMethod, str, wrapWith, type InstrumentOptions, type PreparedCall } from './patch-method.js';
 
 /**
  * Instruments one Anthropic client (`@anthropic-ai/sdk`, or the same shape): messages.create,

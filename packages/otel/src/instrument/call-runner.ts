@@ -1,6 +1,6 @@
 import { context, diag, trace, type Tracer } from '@opentelemetry/api';
-import { getAttribution } from '../attribution/attribution.js';
 import type { BudgetGuard } from '../budget/budget-guard.js';
+import { runGuarded } from './guarded-call.js';
 import { setErrorAttributes, setResponseAttributes, startGenAiSpan, type GenAiRequest, type GenAiResponse } from './genai-span.js';
 import { isAsyncIterable, observeStreamInPlace } from './wrap-stream.js';
 
@@ -43,13 +43,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * to the caller as it is, and we only observe it.
  */
 export function runCall(runtime: Runtime, plan: CallPlan, invoke: () => unknown): unknown {
-  const guard = runtime.guard;
-  if (guard === undefined) return runObserved(runtime.tracer, plan, invoke, undefined);
-  const ctx = context.active();
-  // The guard answers asynchronously, so a guarded call returns a plain Promise of the same value.
-  return guard.acquire(getAttribution(ctx).client, plan.request).then((release) =>
-    context.with(ctx, () => runObserved(runtime.tracer, plan, invoke, release)),
-  );
+  if (runtime.guard === undefined) return runObserved(runtime.tracer, plan, invoke, undefined);
+  return runGuarded(runtime.guard, plan.request, (release) => runObserved(runtime.tracer, plan, invoke, release));
 }
 
 function runObserved(tracer: Tracer, plan: CallPlan, invoke: () => unknown, release: (() => void) | undefined): unknown {
@@ -59,13 +54,13 @@ function runObserved(tracer: Tracer, plan: CallPlan, invoke: () => unknown, rele
   const finish = (response: GenAiResponse | undefined, error?: unknown) => {
     if (finished) return;
     finished = true;
-    release?.();
+    if (release !== undefined) safely('release the budget reservation', release);
     if (span === undefined) return;
     safely('record the response', () => {
       if (response !== undefined) setResponseAttributes(span, response, plan.request.provider);
       if (error !== undefined) setErrorAttributes(span, error);
     });
-    span.end();
+    safely('end a span', () => span.end());
   };
   let result: unknown;
   try {
@@ -104,25 +99,4 @@ function onValue(plan: CallPlan, value: unknown, finish: Finish): void {
     return;
   }
   finish(safely('read the result', () => plan.readResult(value)));
-}
-
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-/** A call to instrument: its plan and the arguments to send (possibly adjusted, never mutated). */
-export interface PreparedCall {
-  plan: CallPlan;
-  args: unknown[];
-}
-
-/**
- * Builds a method wrapper. `prepare` returns undefined for calls we do not understand; those, and
- * any failure while preparing, go to the original method untouched.
- */
-export function wrapWith(runtime: Runtime, prepare: (args: unknown[]) => PreparedCall | undefined) {
-  return (original: AnyFn): AnyFn =>
-    function (this: unknown, ...args: unknown[]) {
-      const prepared = safely('prepare the call', () => prepare(args));
-      if (prepared === undefined) return original.apply(this, args);
-      return runCall(runtime, prepared.plan, () => original.apply(this, prepared.args));
-    };
 }

@@ -1,7 +1,7 @@
-import { wrapWith, type CallPlan, type PreparedCall } from './call-runner.js';
+import type { CallPlan } from './call-runner.js';
 import { serverFromUrl, type ServerAddress } from './genai-span.js';
 import { generateContentStreamReader, readGenerateContent } from './google-genai-read.js';
-import { at, makeRuntime, patchMethod, str, type InstrumentOptions } from './patch-method.js';
+import { at, makeRuntime, patchMethod, str, wrapWith, type InstrumentOptions, type PreparedCall } from './patch-method.js';
 
 function baseUrl(client: object): unknown {
   const apiClient = at(client, 'apiClient') as { getBaseUrl?: () => unknown } | undefined;

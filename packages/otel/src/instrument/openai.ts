@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import { wrapWith, type CallPlan, type PreparedCall } from './call-runner.js';
+import type { CallPlan } from './call-runner.js';
 import { serverFromUrl, type GenAiRequest, type ServerAddress } from './genai-span.js';
-import { at, makeRuntime, patchMethod, str, type InstrumentOptions } from './patch-method.js';
+import { at, makeRuntime, patchMethod, str, wrapWith, type InstrumentOptions, type PreparedCall } from './patch-method.js';
 import {
   chatStreamReader,
   readChatCompletion,

@@ -1,6 +1,6 @@
 import { trace, type TracerProvider } from '@opentelemetry/api';
 import { toGuard, type BudgetGuard, type BudgetGuardOptions } from '../budget/budget-guard.js';
-import type { Runtime } from './call-runner.js';
+import { runCall, safely, type CallPlan, type Runtime } from './call-runner.js';
 
 /** Options shared by instrumentOpenAI, instrumentAnthropic and instrumentGoogleGenAI. */
 export interface InstrumentOptions {
@@ -24,7 +24,6 @@ export function makeRuntime(options: InstrumentOptions): Runtime {
   };
 }
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Replaces `target[name]` on this instance only (an own property shadows the prototype), so
@@ -52,4 +51,25 @@ export function at(root: unknown, ...path: string[]): unknown {
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** A call to instrument: its plan and the arguments to send (possibly adjusted, never mutated). */
+export interface PreparedCall {
+  plan: CallPlan;
+  args: unknown[];
+}
+
+/**
+ * Builds a method wrapper. `prepare` returns undefined for calls we do not understand; those, and
+ * any failure while preparing, go to the original method untouched.
+ */
+export function wrapWith(runtime: Runtime, prepare: (args: unknown[]) => PreparedCall | undefined) {
+  return (original: AnyFn): AnyFn =>
+    function (this: unknown, ...args: unknown[]) {
+      const prepared = safely('prepare the call', () => prepare(args));
+      if (prepared === undefined) return original.apply(this, args);
+      return runCall(runtime, prepared.plan, () => original.apply(this, prepared.args));
+    };
 }

@@ -21,7 +21,7 @@ describe('pricing a call', () => {
       model: 'gpt-4o',
       origin: 'catalog',
       effectiveFrom: '2024-10-02',
-      source: 'litellm model_prices_and_context_window.json 2026-07-24 "gpt-4o"',
+      source: 'litellm model_prices_and_context_window.json 2026-07-24 "gpt-4o"; cache-read prices of tiers without one scaled from the base by the input ratio',
       rates: { input: 2_500_000_000n, cachedInput: 1_250_000_000n, cacheWrite: 2_500_000_000n, cacheWrite1h: 2_500_000_000n, output: 10_000_000_000n },
       breakdown: { inputNanos: 1_250_000n, cachedInputNanos: 0n, cacheWriteNanos: 0n, outputNanos: 2_000_000n },
       totalNanos: 3_250_000n,
@@ -107,6 +107,14 @@ describe('service tiers', () => {
     const oai = price({ model: 'gpt-4o', usage: u, serviceTier: 'batch' });
     expect([total(oai), oai.priced && oai.tier]).toEqual([6_250_000n, 'batch']);
     expect(total(price({ provider: 'anthropic', model: 'claude-sonnet-4-5', usage: u, serviceTier: 'batch' }))).toBe(9_000_000n);
+  });
+
+  it('keeps the cache-read discount in a tier that lists no cache-read price', () => {
+    const r = price({ model: 'gpt-4o', usage: usage({ inputTokens: 1000, cachedInputTokens: 800 }), serviceTier: 'batch' });
+    expect(r.priced && [r.breakdown.inputNanos, r.breakdown.cachedInputNanos]).toEqual([250_000n, 500_000n]);
+    const files = [{ provider: 'openai', models: [{ id: 'm', prices: [{ effective_from: '2020-01-01', source: 't', input: 2, cached_input: 0.5, output: 8, flex: { input: 1, output: 4 } }] }] }];
+    const flex = createPricer(loadCatalog({ files })).price({ provider: 'openai', model: 'm', at, usage: usage({ inputTokens: 1000, cachedInputTokens: 1000 }), serviceTier: 'flex' });
+    expect(flex.priced && flex.breakdown.cachedInputNanos).toBe(250_000n);
   });
 
   it('uses OpenAI priority and flex prices when the call says so', () => {

@@ -13,7 +13,7 @@ const fixture = JSON.stringify({
     litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5, cache_read_input_token_cost: 1.25e-6,
     input_cost_per_token_batches: 1.25e-6, output_cost_per_token_batches: 5e-6, input_cost_per_token_priority: 4.25e-6, output_cost_per_token_priority: 1.7e-5,
   },
-  'o3': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1.5e-6, output_cost_per_token: 6e-6 },
+  'o3': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1.5e-6, output_cost_per_token: 6e-6, input_cost_per_token_priority: 2.5e-6 },
   'gpt-9-new': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 3.75e-8, output_cost_per_token: 1.5e-7 },
   'claude-sonnet-4-5': {
     litellm_provider: 'anthropic', mode: 'chat', input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5, cache_read_input_token_cost: 3e-7,
@@ -41,6 +41,8 @@ describe('LiteLLM importer', () => {
       }],
     });
     expect(openai.models.find((m) => m.id === 'gpt-9-new')!.prices[0]).toMatchObject({ input: '0.0375', output: '0.15' });
+    // A priority input price with no priority output price is a gap, not a free tier: dropped.
+    expect(openai.models.find((m) => m.id === 'o3')!.prices[0]!.priority).toBeUndefined();
     expect(openai.models.find((m) => m.id === 'text-embedding-3-small')).toMatchObject({ kind: 'embedding' });
     const sonnet = imported.files.find((f) => f.provider === 'anthropic')!.models[0]!;
     expect(sonnet.prices[0]).toMatchObject({ cache_write: '3.75', cache_write_1h: '6', long_context: [{ above_input_tokens: 200_000, input: '6', output: '22.5', cached_input: '0.6', cache_write: '7.5' }] });

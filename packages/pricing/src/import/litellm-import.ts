@@ -38,10 +38,15 @@ function perMtok(v: unknown): string | undefined {
   return formatTrimmed(parseScaled(v, 15, 'round'), 9);
 }
 
-function priceSet(e: Record<string, unknown>, suffix: string): PriceSetInput | undefined {
+/**
+ * One price set under a key suffix. A service tier without its own output price is a data gap
+ * and is dropped (never read as free); a long-context band without one keeps the base output.
+ */
+function priceSet(e: Record<string, unknown>, suffix: string, kind: 'base' | 'tier' | 'band'): PriceSetInput | undefined {
   const input = perMtok(e[`input_cost_per_token${suffix}`]);
-  if (input === undefined) return undefined;
-  const set: PriceSetInput = { input, output: perMtok(e[`output_cost_per_token${suffix}`]) ?? perMtok(e.output_cost_per_token) ?? '0' };
+  const ownOutput = perMtok(e[`output_cost_per_token${suffix}`]);
+  if (input === undefined || (kind === 'tier' && ownOutput === undefined)) return undefined;
+  const set: PriceSetInput = { input, output: ownOutput ?? perMtok(e.output_cost_per_token) ?? '0' };
   const cached = perMtok(e[`cache_read_input_token_cost${suffix}`]);
   const write = perMtok(e[`cache_creation_input_token_cost${suffix}`]);
   const write1h = perMtok(e[`cache_creation_input_token_cost_above_1hr${suffix}`]);
@@ -52,15 +57,15 @@ function priceSet(e: Record<string, unknown>, suffix: string): PriceSetInput | u
 }
 
 function version(e: Record<string, unknown>, effectiveFrom: string, source: string): PriceVersionInput | undefined {
-  const base = priceSet(e, '');
+  const base = priceSet(e, '', 'base');
   if (!base) return undefined;
   const v: PriceVersionInput = { ...base, effective_from: effectiveFrom, source };
   for (const tier of ['batch', 'priority', 'flex'] as const) {
-    const set = priceSet(e, tier === 'batch' ? '_batches' : `_${tier}`);
+    const set = priceSet(e, tier === 'batch' ? '_batches' : `_${tier}`, 'tier');
     if (set) v[tier] = set;
   }
   const bands = [128, 200, 272].flatMap((k) => {
-    const set = priceSet(e, `_above_${k}k_tokens`);
+    const set = priceSet(e, `_above_${k}k_tokens`, 'band');
     return set ? [{ ...set, above_input_tokens: k * 1000 }] : [];
   });
   if (bands.length > 0) v.long_context = bands;

@@ -23,6 +23,12 @@ describe('price overrides', () => {
     expect(other).toMatchObject({ priced: true, totalNanos: 12_500_000_000n, priceKey: 'openai/gpt-4o@2024-10-02' });
   });
 
+  it('applies a provider-specific override when the call names no provider but the model is that provider\'s', () => {
+    const pricer = pricerWith([{ model: 'gpt-4o', provider: 'openai', client: 'acme', input_per_mtok: 2, output_per_mtok: 8 }]);
+    expect(pricer.price({ provider: '', model: 'gpt-4o', usage, at, clientId: 'acme' })).toMatchObject({ origin: 'override', provider: 'openai' });
+    expect(pricer.price({ provider: 'azure.ai.openai', model: 'gpt-4o', usage, at, clientId: 'acme' })).toMatchObject({ origin: 'catalog', provider: 'azure.ai.openai' });
+  });
+
   it('prefers a client rate over a general override, and both over the catalog', () => {
     const pricer = pricerWith([
       { model: 'ft:gpt-4o-mini:acme::abc123', input_per_mtok: '0.3', output_per_mtok: '1.2', cached_input_per_mtok: '0.15' },

@@ -66,3 +66,18 @@ describe('quoteString on a real ClickHouse', () => {
     }
   });
 });
+
+describe('external data', () => {
+  it('carries hostile values to ClickHouse unchanged', async () => {
+    const { createStoreClient } = await import('./store-client.js');
+    const db = await createTestDatabase('external');
+    const store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    try {
+      const rows = await store.queryWithTable<{ v: string }>('SELECT v FROM ext ORDER BY v', { name: 'ext', structure: 'v String', rows: hostile.map((h) => [h]) });
+      expect(rows.map((r) => r.v)).toEqual([...hostile].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});

@@ -17,6 +17,29 @@ const clientSchema = z
     alert_thresholds_pct: z.array(z.number().int().positive().max(1000)).default([50, 80, 100]),
     hard_cap: z.boolean().default(false),
     webhook_url: z.url().optional(),
+    // Billing options (docs/billing.md). No defaults here: the billing module fills them in, so
+    // a parsed client keeps only what was written.
+    /** Day of the month a billing period starts (UTC); 1 = calendar months. */
+    period_start_day: z.number().int().min(1).max(28).optional(),
+    /** `slack` posts {"text": ...}; `json` (default) posts the generic alert object. */
+    webhook_format: z.enum(['slack', 'json']).optional(),
+    /** HMAC-SHA256 key for X-TokenLedger-Signature; falls back to alerts.webhook_secret, then TOKENLEDGER_WEBHOOK_SECRET. */
+    webhook_secret: z.string().min(1).optional(),
+    /** Spend-spike alert factor for this client (overrides alerts.spike_factor; 0 switches it off). */
+    spike_factor: z.number().min(0).max(1000).optional(),
+  })
+  .strict();
+
+const alertsSchema = z
+  .object({
+    webhook_secret: z.string().min(1).optional(),
+    /** Today's spend above factor x the trailing 7-day daily average fires a spike alert (0 = off). */
+    spike_factor: z.number().min(0).max(1000).optional(),
+    /** No spike alert while today's spend is below this many USD (quiet clients are noisy in ratio). */
+    spike_min_usd: z.number().min(0).optional(),
+    /** Webhook delivery attempts (first try included) and the first backoff delay. */
+    retry_attempts: z.number().int().min(1).max(20).optional(),
+    retry_base_ms: z.number().int().min(1).max(600_000).optional(),
   })
   .strict();
 
@@ -43,6 +66,7 @@ export const fileConfigSchema = z
     pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
     attribution: attributionSchema.default({ client_keys: [] }),
     retention_days: z.number().int().min(1).max(36500).default(400),
+    alerts: alertsSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -55,6 +79,7 @@ export const fileConfigSchema = z
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type ClientConfig = FileConfig['clients'][number];
+export type AlertsConfig = z.infer<typeof alertsSchema>;
 
 const tokenList = z
   .string()
@@ -76,6 +101,7 @@ export const envSchema = z.object({
   TOKENLEDGER_INGEST_TOKENS: tokenList,
   TOKENLEDGER_API_TOKENS: tokenList,
   TOKENLEDGER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TOKENLEDGER_WEBHOOK_SECRET: z.string().min(1).optional(),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
@@ -107,4 +133,6 @@ export interface AppConfig {
   logLevel: EnvConfig['TOKENLEDGER_LOG_LEVEL'];
   configPath: string | null;
   file: FileConfig;
+  /** TOKENLEDGER_WEBHOOK_SECRET: signs alert webhooks when the config file names no secret. */
+  webhookSecret?: string;
 }

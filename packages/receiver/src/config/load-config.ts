@@ -91,5 +91,6 @@ export async function loadConfig(input: LoadConfigInput): Promise<AppConfig> {
     logLevel: env.TOKENLEDGER_LOG_LEVEL,
     configPath: text === null ? null : path,
     file,
+    ...(env.TOKENLEDGER_WEBHOOK_SECRET ? { webhookSecret: env.TOKENLEDGER_WEBHOOK_SECRET } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { DecodedSpan } from '../otlp/decoded-span.js';
 import { firstString, readString } from './attribute-values.js';
-import { buildUsage, type RawTokens, type TokenSemantics } from './build-usage.js';
+import { buildUsage, type RawTokens, type TokenSemantics, totalShowsReasoningExcluded } from './build-usage.js';
 import { providerFromServerAddress } from './hosting-provider.js';
 import type { NormalizedCall } from './normalized-call.js';
 import { type IgnoredOutcome, type RejectedOutcome, rejected } from './outcomes.js';
@@ -47,7 +47,10 @@ const RESPONSE_ID_KEYS = ['gen_ai.response.id', 'ai.response.id'] as const;
 
 export function finishCall(span: DecodedSpan, parts: CallParts): Extraction {
   if (parts.tokenError !== null) return rejected(span.spanId, parts.tokenError);
-  const usage = buildUsage(parts.tokens, parts.semantics);
+  // §9 rule 9 test, for every producer: a total of input + output + reasoning betrays an output
+  // count that left reasoning out, whatever the dialect assumed.
+  const outputIncludesReasoning = parts.semantics.outputIncludesReasoning && !totalShowsReasoningExcluded(parts.tokens);
+  const usage = buildUsage(parts.tokens, { inputIncludesCache: parts.semantics.inputIncludesCache, outputIncludesReasoning });
   if (!usage.ok) return rejected(span.spanId, usage.message);
   const attributes = span.attributes;
   const host = providerFromServerAddress(readString(attributes, 'server.address') ?? '');

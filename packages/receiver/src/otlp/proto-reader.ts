@@ -1,12 +1,12 @@
 import { OtlpDecodeError } from './otlp-errors.js';
 
 /** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
-export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
-export const WIRE_LEN = 2;
-export const WIRE_START_GROUP = 3;
-export const WIRE_END_GROUP = 4;
-export const WIRE_FIXED32 = 5;
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LEN = 2;
+const WIRE_START_GROUP = 3;
+const WIRE_END_GROUP = 4;
+const WIRE_FIXED32 = 5;
 
 const MAX_GROUP_DEPTH = 32;
 

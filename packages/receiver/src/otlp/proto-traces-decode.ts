@@ -2,7 +2,7 @@ import { AttributeCheck } from './attribute-check.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode-limits.js';
 import type { Attributes, DecodeResult, DecodedResource, DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
-import { ProtoReader as Reader, type ProtoReader } from './proto-reader.js';
+import { ProtoReader } from './proto-reader.js';
 import { readSpan } from './proto-span-decode.js';
 import { SpanSink } from './span-sink.js';
 
@@ -19,7 +19,7 @@ import { SpanSink } from './span-sink.js';
  * Throws OtlpDecodeError when the body is not such a message.
  */
 export function decodeProtobufTraces(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
-  const r = new Reader(bytes);
+  const r = new ProtoReader(bytes);
   const sink = new SpanSink(limits);
   const check = new AttributeCheck(limits);
   while (r.pos < r.limit) {

@@ -7,6 +7,9 @@ import { usageCommand } from './usage.js';
 import { exportCommand } from './export.js';
 import { demoCommand } from './demo.js';
 import { repriceCommand } from './reprice.js';
+import { invoiceCommand } from './invoice.js';
+import { budgetsCommand } from './budgets.js';
+import { clientsCommand } from './clients.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
 export const commands: Command[] = [
@@ -18,4 +21,7 @@ export const commands: Command[] = [
   exportCommand,
   demoCommand,
   repriceCommand,
+  invoiceCommand,
+  budgetsCommand,
+  clientsCommand,
 ];

@@ -29,7 +29,7 @@ describe('tokenledger price', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       model: 'gpt-4o', provider: 'openai', price_key: 'openai/gpt-4o@2024-10-02', origin: 'catalog', effective_from: '2024-10-02',
-      source: 'litellm model_prices_and_context_window.json 2026-07-24 "gpt-4o"', tier: 'standard', long_context_above: null,
+      source: 'litellm model_prices_and_context_window.json 2026-07-24 "gpt-4o"; cache-read prices of tiers without one scaled from the base by the input ratio', tier: 'standard', long_context_above: null,
       prices_per_mtok: { input: '2.5', cached_input: '1.25', cache_write: '2.5', cache_write_1h: '2.5', output: '10' },
       usage: { input_tokens: 500, cached_input_tokens: 0, cache_write_tokens: 0, cache_write_1h_tokens: 0, output_tokens: 200, reasoning_tokens: 0 },
       cost_usd: '0.003250000', input_usd: '0.001250000', cached_input_usd: '0.000000000', cache_write_usd: '0.000000000', output_usd: '0.002000000',

@@ -91,6 +91,23 @@ describe('openlit dialect', () => {
     );
   });
 
+  it('corrects a Gemini output that left thoughts out, as its total shows (§9 rule 9)', () => {
+    const span = buildSpan({
+      scope: 'openlit',
+      attributes: {
+        'gen_ai.provider.name': 'gemini',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.usage.input_tokens': 400,
+        'gen_ai.usage.output_tokens': 100,
+        'gen_ai.usage.reasoning_tokens': 250,
+        'gen_ai.usage.total_tokens': 750,
+      },
+    });
+    expect(normalizeSpan(span, options)).toEqual(
+      expectedCall({ provider: 'gcp.gemini', usage: usage({ inputTokens: 400, outputTokens: 350, reasoningTokens: 250 }), dialect: 'openlit', scopeName: 'openlit' }),
+    );
+  });
+
   it.each(['invoke_workflow', 'invoke_agent', 'execute_task', 'vectordb', 'image', 'audio', 'fine_tuning'])('does not bill %s', (operation) => {
     const span = buildSpan({ scope: 'openlit', attributes: { 'gen_ai.operation.name': operation, 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.cost': 0.1 } });
     expect(normalizeSpan(span, options)).toEqual({ kind: 'ignored', reason: 'not_model_call' });

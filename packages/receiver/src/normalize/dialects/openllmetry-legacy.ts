@@ -7,7 +7,6 @@
  */
 import type { DecodedSpan } from '../../otlp/decoded-span.js';
 import { readString, TokenReader } from '../attribute-values.js';
-import { totalShowsReasoningExcluded } from '../build-usage.js';
 import { type DialectRule, type Extraction, finishCall } from '../dialect-rule.js';
 import { genAiModels, genAiOperation, genAiProviderName, hasAnyKey, hasUsage, readGenAiTokens } from '../genai-keys.js';
 import { NOT_MODEL_CALL } from '../outcomes.js';
@@ -48,7 +47,7 @@ function extract(span: DecodedSpan): Extraction {
     operation,
     ...genAiModels(attributes),
     tokens,
-    semantics: { inputIncludesCache: !CACHE_EXCLUSIVE.has(provider), outputIncludesReasoning: !totalShowsReasoningExcluded(tokens) },
+    semantics: { inputIncludesCache: !CACHE_EXCLUSIVE.has(provider), outputIncludesReasoning: true },
     tokenError: reader.error,
     estimated: isTraceloopEstimate(span, operation, metered, tokens.cacheRead),
   });

@@ -65,6 +65,22 @@ describe('openllmetry dialect (Traceloop v0.23+)', () => {
     );
   });
 
+  it('leaves OpenAI reasoning_tokens inside output: only Gemini output leaves thoughts out', () => {
+    const span = buildSpan({
+      scope: '@traceloop/instrumentation-openai',
+      attributes: {
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.usage.input_tokens': 100,
+        'gen_ai.usage.output_tokens': 500,
+        'gen_ai.usage.reasoning_tokens': 300,
+        'gen_ai.usage.total_tokens': 600,
+      },
+    });
+    const outcome = normalizeSpan(span, options);
+    expect(outcome.kind === 'call' && outcome.call.usage).toEqual(usage({ inputTokens: 100, outputTokens: 500, reasoningTokens: 300 }));
+  });
+
   it('keeps gcp.gen_ai when no host says which Google endpoint served the call', () => {
     const span = buildSpan({
       scope: '@traceloop/instrumentation-google-generativeai',

@@ -1,12 +1,12 @@
 /**
  * Generic OTel GenAI semantic conventions (reference §1): any producer that writes `gen_ai.*` and is
  * not recognised as a more specific dialect. Input is cache-inclusive and output reasoning-inclusive
- * per the spec ("SHOULD include all types of input tokens, including cached tokens"), except where
- * a reported total shows the output left reasoning out (§9 rule 9).
+ * per the spec ("SHOULD include all types of input tokens, including cached tokens"); finishCall
+ * still corrects output when a reported total shows it left reasoning out (§9 rule 9).
  */
 import type { DecodedSpan } from '../../otlp/decoded-span.js';
 import { TokenReader } from '../attribute-values.js';
-import { totalShowsReasoningExcluded } from '../build-usage.js';
+import { OTEL_SEMANTICS } from '../build-usage.js';
 import { type DialectRule, type Extraction, finishCall } from '../dialect-rule.js';
 import { GENAI_FINGERPRINT_KEYS, genAiModels, genAiOperation, genAiProviderName, hasAnyKey, hasUsage, readGenAiTokens } from '../genai-keys.js';
 import { NOT_MODEL_CALL } from '../outcomes.js';
@@ -44,7 +44,7 @@ export function extractGenAi(span: DecodedSpan, providerOf: (raw: string) => str
     operation,
     ...models,
     tokens,
-    semantics: { inputIncludesCache: true, outputIncludesReasoning: !totalShowsReasoningExcluded(tokens) },
+    semantics: OTEL_SEMANTICS,
     tokenError: reader.error,
     estimated: isAwsSdkEstimate(span, metered, models.requestModel),
     producerCostNanos: usdToNanos(attributes['gen_ai.usage.cost']),

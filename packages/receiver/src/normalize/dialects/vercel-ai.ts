@@ -9,7 +9,7 @@
  */
 import type { DecodedSpan } from '../../otlp/decoded-span.js';
 import { firstString, readString, TokenReader } from '../attribute-values.js';
-import { type RawTokens, totalShowsReasoningExcluded } from '../build-usage.js';
+import type { RawTokens } from '../build-usage.js';
 import { type DialectRule, type Extraction, finishCall } from '../dialect-rule.js';
 import { CACHE_READ_KEYS, CACHE_WRITE_KEYS, hasAnyKey, INPUT_KEYS, OUTPUT_KEYS, REASONING_KEYS } from '../genai-keys.js';
 import { NOT_MODEL_CALL } from '../outcomes.js';
@@ -75,7 +75,7 @@ function extract(span: DecodedSpan): Extraction {
     tokens,
     semantics: {
       inputIncludesCache: v6 || !CACHE_EXCLUSIVE_BEFORE_V6.has(provider),
-      outputIncludesReasoning: v6 || !(GOOGLE.has(provider) || totalShowsReasoningExcluded(tokens)),
+      outputIncludesReasoning: v6 || !GOOGLE.has(provider),
     },
     tokenError: reader.error,
   });

@@ -1,0 +1,104 @@
+/**
+ * End to end ingest: spans/s from OTLP protobuf requests (bytes made by the official serializer)
+ * to rows in ClickHouse, through the real HTTP server, decode, normalize, price, dedupe check and
+ * batched insert, against a baseline measured in the same run: the same rows inserted straight
+ * into the same ClickHouse with @clickhouse/client in batches of the same size.
+ * Then a sustained run samples heap and RSS to show memory stays flat.
+ */
+import { createClient } from '@clickhouse/client';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../packages/receiver/src/config/load-config.js';
+import { decodeProtobufTraces } from '../packages/receiver/src/otlp/index.js';
+import { normalizeSpan } from '../packages/receiver/src/normalize/index.js';
+import { priceCall } from '../packages/receiver/src/ingest/price-call.js';
+import { spansToRows } from '../packages/receiver/src/ingest/spans-to-rows.js';
+import { buildPricer } from '../packages/receiver/src/server/receiver.js';
+import { startServer } from '../packages/receiver/src/server/start-server.js';
+import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
+import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import { protobufRequests } from '../test/support/otlp-requests.js';
+
+const URL_CH = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123';
+const REQUESTS = 200;
+const SPANS = 500;
+const SENDERS = 16;
+const BATCH_ROWS = 5_000;
+
+async function send(url: string, bodies: Uint8Array[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+        if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+}
+
+async function receiverRun(bodies: Uint8Array[], database: string) {
+  const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
+  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
+  const started = performance.now();
+  await send(server.url, bodies);
+  const seconds = (performance.now() - started) / 1000;
+  await server.stop();
+  return seconds;
+}
+
+async function baselineRun(bodies: Uint8Array[], database: string) {
+  const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database } });
+  const store = createStoreClient(config.clickhouse);
+  await migrate(store, { database, cluster: null });
+  const price = priceCall(buildPricer(config));
+  const rows = bodies.flatMap((b) => spansToRows(decodeProtobufTraces(b), { normalize: (s) => normalizeSpan(s, { extraClientKeys: [] }), price }, new Date()).rows);
+  const client = createClient({ url: URL_CH });
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    await client.insert({ table: `${database}.llm_calls`, values: rows.slice(i, i + BATCH_ROWS), format: 'JSONEachRow' });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  await store.close();
+  return { seconds, rows: rows.length };
+}
+
+async function sustained(database: string, rounds: number) {
+  const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
+  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
+  const samples: Array<{ round: number; heapMiB: number; rssMiB: number }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    await send(server.url, protobufRequests(40, SPANS)); // fresh ids each round: all new rows
+    global.gc?.();
+    const m = process.memoryUsage();
+    samples.push({ round, heapMiB: Math.round(m.heapUsed / 2 ** 20), rssMiB: Math.round(m.rss / 2 ** 20) });
+  }
+  await server.stop();
+  return samples;
+}
+
+export async function run(): Promise<void> {
+  const tag = randomBytes(3).toString('hex');
+  const dbs = [`tl_bench_recv_${tag}`, `tl_bench_base_${tag}`, `tl_bench_sus_${tag}`];
+  const bodies = protobufRequests(REQUESTS, SPANS);
+  const spans = REQUESTS * SPANS;
+  const mb = bodies.reduce((n, b) => n + b.byteLength, 0) / 2 ** 20;
+  try {
+    const base = await baselineRun(bodies, dbs[1]!);
+    const recv = await receiverRun(bodies, dbs[0]!);
+    const recvRate = spans / recv;
+    const baseRate = base.rows / base.seconds;
+    console.log(`workload: ${REQUESTS} requests x ${SPANS} spans (${mb.toFixed(1)} MiB protobuf), ${SENDERS} concurrent senders, batches of ${BATCH_ROWS}`);
+    console.log(`receiver end to end : ${Math.round(recvRate).toLocaleString('en')} spans/s (${recv.toFixed(2)} s)`);
+    console.log(`baseline direct insert: ${Math.round(baseRate).toLocaleString('en')} rows/s (${base.seconds.toFixed(2)} s)`);
+    console.log(`ratio: ${((recvRate / baseRate) * 100).toFixed(0)}% of baseline`);
+    const samples = await sustained(dbs[2]!, 10);
+    console.log(`sustained run, 10 rounds x 20,000 spans (heap / RSS after each round, MiB): ${samples.map((s) => `${s.heapMiB}/${s.rssMiB}`).join(' ')}`);
+  } finally {
+    const client = createClient({ url: URL_CH });
+    for (const db of dbs) await client.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+    await client.close();
+  }
+}

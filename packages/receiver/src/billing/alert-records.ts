@@ -1,0 +1,42 @@
+import type { StoreClient } from '../clickhouse/store-client.js';
+import { dateTimeText } from '../store/llm-calls.js';
+
+/**
+ * The alerts_fired table (migration 0005). Versions order the states of one alert, and
+ * ReplacingMergeTree keeps the highest: pending (claimed, not yet delivered) < failed < sent.
+ * `none` (no webhook configured) is terminal like sent: the alert is recorded for dashboards.
+ */
+export const STATE_VERSION = { pending: 1, failed: 2, sent: 3, none: 3 } as const;
+export type AlertState = keyof typeof STATE_VERSION;
+
+export interface AlertRecord {
+  client_id: string;
+  period: string;
+  kind: string;
+  threshold: number;
+  subject: string;
+  alert_id: string;
+  state: AlertState;
+  version: number;
+  spent_nanos: string;
+  budget_nanos: string;
+  message: string;
+  payload: string;
+  attempts: number;
+  last_error: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function writeAlertRecord(store: StoreClient, record: Omit<AlertRecord, 'version' | 'updated_at'>, at: Date): Promise<void> {
+  await store.insertRows(`${store.database}.alerts_fired`, [{ ...record, version: STATE_VERSION[record.state], updated_at: dateTimeText(at) }]);
+}
+
+export async function readAlertRecords(store: StoreClient): Promise<AlertRecord[]> {
+  const rows = await store.queryRows<AlertRecord>(
+    `SELECT client_id, period, kind, threshold, subject, alert_id, state, version, toString(spent_nanos) AS spent_nanos,
+  toString(budget_nanos) AS budget_nanos, message, payload, attempts, last_error, toString(created_at) AS created_at, toString(updated_at) AS updated_at
+FROM ${store.database}.alerts_fired FINAL ORDER BY created_at, alert_id`,
+  );
+  return rows.map((r) => ({ ...r, threshold: Number(r.threshold), version: Number(r.version), attempts: Number(r.attempts) }));
+}

@@ -1,0 +1,63 @@
+import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
+import type { CallRow } from '../store/llm-calls.js';
+import { Alerter } from './alerter.js';
+import { billingRoutes } from './billing-routes.js';
+import { ClientDirectory } from './client-billing.js';
+import { insertClients, syncClients } from './clients-table.js';
+import { SpendMonitor } from './spend-monitor.js';
+import { DEFAULT_RETRY, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
+
+export interface BillingInstance extends PluginInstance {
+  /** Resolves when every alert claimed so far is recorded and delivered (or failed). */
+  idle(): Promise<void>;
+}
+
+/** Budgets, alerts and invoices on top of ingest (docs/billing.md). */
+export function createBilling(ctx: PluginContext): BillingInstance {
+  const directory = new ClientDirectory(ctx.config);
+  const alerts = ctx.config.file.alerts;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, attempts: alerts?.retry_attempts ?? DEFAULT_RETRY.attempts, baseMs: alerts?.retry_base_ms ?? DEFAULT_RETRY.baseMs };
+  const targetFor = (id: string): WebhookTarget | null => {
+    const client = directory.get(id);
+    return client.webhookUrl ? { url: client.webhookUrl, format: client.webhookFormat, secret: client.webhookSecret } : null;
+  };
+  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor);
+  const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
+  const listed = new Set<string>();
+  const background = new Set<Promise<unknown>>();
+
+  // Ids seen in traffic without a config entry go into `clients` (in_config = 0) when first seen.
+  const listNewClients = (rows: readonly CallRow[]) => {
+    const fresh = [...new Set(rows.map((r) => r.client_id))].filter((id) => id !== '' && !listed.has(id));
+    fresh.forEach((id) => listed.add(id));
+    const unconfigured = fresh.map((id) => directory.get(id)).filter((c) => !c.inConfig);
+    if (!unconfigured.length) return;
+    const p = insertClients(ctx.store, unconfigured, ctx.now())
+      .catch(() => unconfigured.forEach((c) => listed.delete(c.id)))
+      .finally(() => background.delete(p));
+    background.add(p);
+  };
+
+  return {
+    routes: billingRoutes({ store: ctx.store, directory, monitor, now: ctx.now }),
+    async start() {
+      const others = await syncClients(ctx.store, directory, ctx.now());
+      [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));
+      await monitor.load();
+    },
+    onStored(rows) {
+      monitor.observe(rows);
+      listNewClients(rows);
+    },
+    idle: async () => {
+      await Promise.all([...background]);
+      await alerter.idle();
+    },
+    async close() {
+      await Promise.all([...background]);
+      await alerter.idle();
+    },
+  };
+}
+
+export const billingPlugin: ReceiverPlugin = { name: 'billing', create: createBilling };

@@ -1,0 +1,56 @@
+import { divRoundHalfUp, formatUsd } from '@tokenledger/pricing';
+import type { BillingPeriod } from './billing-period.js';
+import type { ClientBilling } from './client-billing.js';
+
+/** `GET /api/v1/budgets/:client` (design.md "HTTP surface"); money as full-precision USD strings. */
+export interface BudgetStatus {
+  client: string;
+  period: string;
+  period_start: string;
+  period_end: string;
+  budget_usd: string | null;
+  spent_usd: string;
+  remaining_usd: string | null;
+  /** Percent of the budget spent, two decimals; null without a budget. */
+  used_pct: number | null;
+  status: 'ok' | 'warning' | 'exceeded';
+  hard_cap: boolean;
+  projected_usd: string;
+}
+
+/**
+ * Month-end projection at the current run rate:
+ *   projected = spent x (period length) / (time elapsed in the period),
+ * in whole milliseconds, rounded half-up to the nano. At the very start of a period (nothing
+ * elapsed) the projection is the spend itself.
+ */
+export function projectedNanos(spent: bigint, period: BillingPeriod, now: Date): bigint {
+  const elapsed = BigInt(Math.min(now.getTime(), period.end.getTime()) - period.start.getTime());
+  if (elapsed <= 0n) return spent;
+  return divRoundHalfUp(spent * BigInt(period.end.getTime() - period.start.getTime()), elapsed);
+}
+
+/** warning from the first alert threshold on, exceeded at 100% of the budget or more. */
+export function budgetState(spent: bigint, budget: bigint | null, thresholds: readonly number[]): BudgetStatus['status'] {
+  if (budget === null) return 'ok';
+  if (spent >= budget) return 'exceeded';
+  const first = thresholds.length ? Math.min(...thresholds) : null;
+  return first !== null && spent * 100n >= budget * BigInt(first) ? 'warning' : 'ok';
+}
+
+export function budgetStatus(client: ClientBilling, period: BillingPeriod, spent: bigint, now: Date): BudgetStatus {
+  const budget = client.budgetNanos;
+  return {
+    client: client.id,
+    period: period.label,
+    period_start: period.start.toISOString(),
+    period_end: period.end.toISOString(),
+    budget_usd: budget === null ? null : formatUsd(budget),
+    spent_usd: formatUsd(spent),
+    remaining_usd: budget === null ? null : formatUsd(budget - spent),
+    used_pct: budget === null || budget === 0n ? null : Number(divRoundHalfUp(spent * 10_000n, budget)) / 100,
+    status: budgetState(spent, budget, client.thresholds),
+    hard_cap: client.hardCap,
+    projected_usd: formatUsd(projectedNanos(spent, period, now)),
+  };
+}

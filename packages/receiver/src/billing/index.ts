@@ -1,0 +1,12 @@
+export { billingPlugin, createBilling, type BillingInstance } from './billing-plugin.js';
+export { loadInvoice } from './load-invoice.js';
+export { buildInvoice, invoiceTotals, type Invoice, type InvoiceLine } from './invoice.js';
+export { invoiceCsv, INVOICE_CSV_HEADER } from './invoice-csv.js';
+export { invoicePdf } from './invoice-pdf.js';
+export { invoiceText } from './invoice-text.js';
+export { loadBudgets } from './budget-report.js';
+export { budgetStatus, projectedNanos, type BudgetStatus } from './budget-status.js';
+export { ClientDirectory, type ClientBilling } from './client-billing.js';
+export { listClients, syncClients, type ClientRecord } from './clients-table.js';
+export { periodAt, periodFromLabel, previousPeriod, type BillingPeriod } from './billing-period.js';
+export { signature } from './webhook-delivery.js';

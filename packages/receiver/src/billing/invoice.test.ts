@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { periodFromLabel, previousPeriod } from './billing-period.js';
+import type { ClientBilling } from './client-billing.js';
+import { buildInvoice, changePct } from './invoice.js';
+import type { UsageGroup } from './invoice-usage.js';
+import { invoiceCsv } from './invoice-csv.js';
+
+const client = (markupPct: number): ClientBilling => ({
+  id: 'acme', name: 'Acme Corp', inConfig: true, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
+  hardCap: false, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0,
+});
+
+const group = (model: string, calls: number, cost: bigint, priced = true, metered = true): UsageGroup => ({
+  provider: 'openai', model, priced, metered, calls, input_tokens: calls * 500, cached_input_tokens: 0, cache_write_tokens: 0,
+  output_tokens: calls * 200, reasoning_tokens: 0, cost_nanos: cost,
+});
+
+const nov = periodFromLabel('2026-11');
+const build = (markup: number, groups: UsageGroup[], previous: UsageGroup[] = []) =>
+  buildInvoice({ client: client(markup), period: nov, groups, previous: { period: previousPeriod(nov), groups: previous } });
+
+describe('invoice arithmetic (design.md "Money")', () => {
+  it('bills the seed example: 32.50 base, 8.13 markup at 25%, 40.63 total', () => {
+    const inv = build(25, [group('gpt-4o', 10_000, 32_500_000_000n)]);
+    expect([inv.base_cost_usd, inv.markup_usd, inv.total_usd]).toEqual(['32.50', '8.13', '40.63']);
+  });
+
+  it('rounds each line on its own, sums the rounded lines, and marks up the exact base', () => {
+    // 0.005 + 0.005 rounds to 0.01 + 0.01 = 0.02 (not round(0.010) = 0.01); markup 10% of 0.010 = 0.001 -> 0.00.
+    const inv = build(10, [group('a', 1, 5_000_000n), group('b', 1, 5_000_000n)]);
+    expect(inv.lines.map((l) => l.cost_usd)).toEqual(['0.01', '0.01']);
+    expect([inv.base_cost_usd, inv.markup_usd, inv.total_usd]).toEqual(['0.02', '0.00', '0.02']);
+  });
+
+  it('lists unpriced and unmetered usage apart and never bills it', () => {
+    const inv = build(0, [group('gpt-4o', 2, 6_500_000n), group('finetune', 3, 0n, false), group('gpt-4o', 1, 0n, false, false), group('gpt-4o', 4, 0n, true, false)]);
+    expect(inv.lines.map((l) => l.model)).toEqual(['gpt-4o']);
+    expect(inv.unpriced).toEqual([expect.objectContaining({ model: 'finetune', calls: 3, input_tokens: 1500 })]);
+    expect(inv.unmetered).toEqual([{ provider: 'openai', model: 'gpt-4o', calls: 5 }]);
+    expect(inv.total_usd).toBe('0.01');
+  });
+
+  it('compares with the previous period', () => {
+    const inv = build(25, [group('gpt-4o', 10_000, 32_500_000_000n)], [group('gpt-4o', 5_000, 16_250_000_000n)]);
+    expect([inv.previous_period, inv.previous_period_total_usd, inv.change_pct]).toEqual(['2026-10', '20.31', '100.05']);
+    expect(changePct(50n, 100n)).toBe('-50.00');
+    expect(changePct(50n, 0n)).toBeNull();
+  });
+
+  it('writes RFC 4180 CSV: one header, one row per line, then the totals', () => {
+    const inv = build(25, [group('gpt-4o', 10_000, 32_500_000_000n), group('my,"model"', 1, 0n, false)]);
+    expect(invoiceCsv(inv).split('\r\n')).toEqual([
+      'client,period,type,description,provider,model,calls,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,amount_usd',
+      'acme,2026-11,line,openai gpt-4o,openai,gpt-4o,10000,5000000,0,0,2000000,0,32.50',
+      'acme,2026-11,unpriced,"openai my,""model"" (no price; not billed)",openai,"my,""model""",1,500,0,0,200,0,',
+      'acme,2026-11,base_cost,Base cost,,,,,,,,,32.50',
+      'acme,2026-11,markup,Markup 25%,,,,,,,,,8.13',
+      'acme,2026-11,total,Total,,,,,,,,,40.63',
+      'acme,2026-11,previous_total,Total 2026-10,,,,,,,,,0.00',
+      '',
+    ]);
+  });
+});

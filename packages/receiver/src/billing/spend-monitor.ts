@@ -1,0 +1,89 @@
+import { usdToNanos } from '@tokenledger/pricing';
+import type { StoreClient } from '../clickhouse/store-client.js';
+import type { AlertsConfig } from '../config/config-schema.js';
+import type { CallRow } from '../store/llm-calls.js';
+import type { Alerter } from './alerter.js';
+import { periodAt, rowInstant, type BillingPeriod } from './billing-period.js';
+import { budgetAlert, reachedThresholds, spikeAlert, unpricedAlert } from './budget-alerts.js';
+import type { ClientBilling, ClientDirectory } from './client-billing.js';
+import { DailySpend, dayText } from './daily-spend.js';
+import { SpendLedger } from './spend-ledger.js';
+
+/**
+ * Keeps each client's period spend and daily spend in memory from stored calls, and fires the
+ * budget, spike and unpriced-model alerts. Everything in `observe` is synchronous, so two
+ * flushes finishing together cannot both see a threshold as not yet fired.
+ */
+export class SpendMonitor {
+  readonly ledger: SpendLedger;
+  private readonly daily = new DailySpend();
+  private readonly spikeMinNanos: bigint;
+
+  constructor(
+    private readonly store: StoreClient,
+    private readonly directory: ClientDirectory,
+    private readonly alerter: Alerter,
+    private readonly now: () => Date,
+    alerts: AlertsConfig | undefined,
+  ) {
+    this.ledger = new SpendLedger(now());
+    this.spikeMinNanos = usdToNanos(alerts?.spike_min_usd ?? 0);
+  }
+
+  /** Loads the current period of every start day, the last 8 days, and what fired before. */
+  async load(): Promise<void> {
+    const now = this.now();
+    for (const day of this.directory.startDays()) {
+      await this.ledger.load(this.store, day, periodAt(now, day), (id) => this.directory.get(id).periodStartDay === day);
+    }
+    await this.daily.load(this.store, now);
+    this.alerter.resend(await this.alerter.load());
+    // Thresholds crossed while no receiver ran (or whose claim was lost) fire now.
+    for (const client of this.directory.configured()) this.checkClient(client);
+  }
+
+  /** The spend of a client's current period, loading its window from ClickHouse when not tracked. */
+  async spent(client: ClientBilling, period: BillingPeriod): Promise<bigint> {
+    const known = this.ledger.get(client.id, client.periodStartDay, period);
+    if (known !== undefined) return known;
+    const day = client.periodStartDay;
+    await this.ledger.load(this.store, day, period, (id) => this.directory.get(id).periodStartDay === day);
+    return this.ledger.get(client.id, day, period) ?? 0n;
+  }
+
+  observe(rows: readonly CallRow[]): void {
+    const touched = new Set<string>();
+    for (const row of rows) {
+      const client = this.directory.get(row.client_id);
+      const instant = rowInstant(row.timestamp);
+      const period = periodAt(instant, client.periodStartDay);
+      const cost = BigInt(row.cost_nanos);
+      this.ledger.add(client.id, client.periodStartDay, period, cost);
+      this.daily.add(client.id, dayText(instant), cost);
+      touched.add(client.id);
+      if (row.metered === 1 && row.priced === 0 && row.client_id !== '') {
+        const model = row.response_model || row.request_model;
+        const alert = unpricedAlert(client, period.label, row.provider, model);
+        if (!this.alerter.has(alert)) this.alerter.fire(alert);
+      }
+    }
+    for (const id of touched) this.checkClient(this.directory.get(id));
+  }
+
+  private checkClient(client: ClientBilling): void {
+    const now = this.now();
+    const period = periodAt(now, client.periodStartDay);
+    const spent = this.ledger.get(client.id, client.periodStartDay, period);
+    if (spent !== undefined) {
+      for (const t of reachedThresholds(spent, client.budgetNanos, client.thresholds)) {
+        const key = { client: client.id, period: period.label, kind: 'budget' as const, threshold: t, subject: '' };
+        if (!this.alerter.has(key)) this.alerter.fire(budgetAlert(client, period.label, t, spent));
+      }
+    }
+    const spike = this.daily.spike(client.id, now, client.spikeFactor, this.spikeMinNanos);
+    if (spike) {
+      const key = { client: client.id, period: period.label, kind: 'spike' as const, threshold: 0, subject: dayText(now) };
+      if (!this.alerter.has(key)) this.alerter.fire(spikeAlert(client, period.label, dayText(now), spike.today, spike.average, client.spikeFactor));
+    }
+  }
+}
