@@ -92,7 +92,7 @@ describe('POST /v1/traces answers per the OTLP/HTTP spec', () => {
   });
   afterAll(async () => r.stop());
 
-  const post = (body: BodyInit, headers: Record<string, string>) => fetch(`${r.url}/v1/traces`, { method: 'POST', body, headers });
+  const post = (body: string | Uint8Array, headers: Record<string, string>) => fetch(`${r.url}/v1/traces`, { method: 'POST', body, headers });
 
   it('415 for another media type', async () => {
     const res = await post('hello', { 'content-type': 'text/plain' });

@@ -44,3 +44,29 @@ describe('the example queries of docs/schema.md', () => {
     await expect(db.queryRows(query.replaceAll('tokenledger.', `${db.name}.`))).resolves.toBeInstanceOf(Array);
   });
 });
+
+describe('the rollup rebuild of docs/receiver.md', () => {
+  it('rebuilds a month of llm_usage_daily equal to the calls', async () => {
+    const db = await createTestDatabase('rebuild_doc');
+    const store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    try {
+      await migrate(store, { database: db.name, cluster: null });
+      await storeCalls(store, [sampleRow({ span_id: '00000000000000a1' }), sampleRow({ span_id: '00000000000000a2', client_id: 'globex', priced: 0, cost_nanos: '0' })]);
+      // Damage the rollup the way an interrupted reprice would.
+      await db.command(`INSERT INTO ${db.name}.llm_usage_daily (day, client_id, cost_nanos) VALUES ('2026-11-02', 'acme', 999)`);
+      const text = readFileSync(new URL('../docs/receiver.md', import.meta.url), 'utf8');
+      const block = /```sql\n([\s\S]*?)```/.exec(text)![1]!;
+      for (const statement of block.split(';').map((s) => s.trim()).filter(Boolean)) {
+        await db.command(statement.replaceAll('tokenledger.', `${db.name}.`));
+      }
+      const rows = await db.queryRows(`SELECT client_id, sum(calls) AS calls, sum(cost_nanos) AS cost, sum(unpriced_calls) AS unpriced FROM ${db.name}.llm_usage_daily GROUP BY client_id ORDER BY client_id`);
+      expect(rows).toEqual([
+        { client_id: 'acme', calls: '1', cost: '3250000', unpriced: '0' },
+        { client_id: 'globex', calls: '1', cost: '0', unpriced: '1' },
+      ]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { dashboard, queryVariable, type Json } from './panel.js';
-import { BUDGET_FIELDS, budgetUse, DAYS_IN_BUDGET_MONTH, IN_BUDGET_MONTH, IN_RANGE, MODEL, TO_DAY, usd } from './sql.js';
+import { BUDGET_FIELDS, budgetUse, DAYS_IN_BUDGET_MONTH, IN_BUDGET_MONTH, IN_RANGE, MODEL, TO_DAY, RAW_RANGE, usd } from './sql.js';
 
 const CLIENT = '${client:singlequote}';
 const OF_CLIENT = `client_id = ${CLIENT}`;
@@ -113,16 +113,34 @@ ORDER BY sum(cost_nanos) DESC, project, app, feature`,
     },
     {
       title: 'Most expensive calls',
-      description: 'The 20 costliest single calls in the range, from the raw calls (FINAL: a re-sent span counts once).',
+      description: 'The 20 costliest single calls in the range, each at its newest revision (a repriced or re-attributed call shows as it stands now).',
       type: 'table',
       grid: [0, 24, 24, 9],
       overrides: [money('cost_usd')],
+      // FINAL without its cost: read the client's rows at least as costly as its 100th costliest
+      // (found from the cost column alone) plus every revised row, then take each call's newest
+      // revision (argMax). A revised row may lower a cost or move a call to another client, so all
+      // revised rows come along. Exact unless 81+ of those 100 rows were replaced by newer revisions.
       sql: `
-SELECT timestamp, trace_id, span_id, project, feature, app, provider, ${MODEL} AS model,
-    input_tokens, cached_input_tokens, output_tokens, ${usd('cost_nanos')} AS cost_usd, duration_ms
-FROM llm_calls FINAL
-WHERE $__timeFilter(timestamp) AND ${OF_CLIENT}
-ORDER BY cost_nanos DESC, timestamp DESC, span_id
+SELECT tupleElement(latest, 1) AS timestamp, trace_id, span_id,
+    tupleElement(latest, 2) AS project, tupleElement(latest, 3) AS feature, tupleElement(latest, 4) AS app,
+    tupleElement(latest, 5) AS provider, tupleElement(latest, 6) AS model,
+    tupleElement(latest, 7) AS input_tokens, tupleElement(latest, 8) AS cached_input_tokens, tupleElement(latest, 9) AS output_tokens,
+    ${usd('tupleElement(latest, 10)')} AS cost_usd, tupleElement(latest, 11) AS duration_ms
+FROM
+(
+    SELECT trace_id, span_id,
+        argMax((timestamp, project, feature, app, provider, ${MODEL}, input_tokens, cached_input_tokens, output_tokens, cost_nanos, duration_ms, client_id), revision) AS latest
+    FROM llm_calls
+    PREWHERE (${OF_CLIENT} AND cost_nanos >=
+    (
+        SELECT min(cost_nanos) FROM (SELECT cost_nanos FROM llm_calls WHERE ${RAW_RANGE} AND ${OF_CLIENT} ORDER BY cost_nanos DESC LIMIT 100)
+    )) OR revision > 0
+    WHERE ${RAW_RANGE}
+    GROUP BY trace_id, span_id
+)
+WHERE tupleElement(latest, 12) = ${CLIENT}
+ORDER BY tupleElement(latest, 10) DESC, timestamp DESC, span_id
 LIMIT 20`,
     },
   ],

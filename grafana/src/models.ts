@@ -1,5 +1,5 @@
 import { dashboard, queryVariable, type Json } from './panel.js';
-import { IN_RANGE, MODEL, usd } from './sql.js';
+import { IN_RANGE, newestRevisions, RAW_RANGE, usd } from './sql.js';
 
 const OF_PROVIDERS = 'provider IN (${provider:singlequote})';
 
@@ -23,20 +23,21 @@ CROSS JOIN
 
 /**
  * What cache reads saved: the cached tokens at the uncached input price, minus what they cost.
- * llm_calls keeps no unit price, so it is derived per price version (price_key) from the raw calls:
- * sum(input_cost_nanos) / sum(uncached input tokens), uncached = input − cache reads − cache writes.
- * One price_key is one catalog price, so this is the catalog price up to per-call rounding, and it
- * covers calls that were read entirely from cache (no uncached tokens of their own).
+ * llm_calls keeps no unit price, so it is derived per price version (price_key) from the calls that
+ * read from cache: sum(input_cost_nanos) / sum(uncached input tokens), uncached = input − cache
+ * reads − cache writes. One price_key is one catalog price, so this is that price up to per-call
+ * rounding, and it also covers calls read entirely from cache (no uncached tokens of their own).
  */
 const SAVINGS_PER_PRICE = `
-SELECT provider, ${MODEL} AS model, price_key,
-    sum(cached_input_tokens) AS cached_tokens,
-    sum(cached_input_cost_nanos) AS cached_cost,
-    sum(input_cost_nanos) AS input_cost,
-    sum(input_tokens - cached_input_tokens - cache_write_tokens - cache_write_1h_tokens) AS uncached_tokens
-FROM llm_calls FINAL
-WHERE $__timeFilter(timestamp) AND priced = 1 AND ${OF_PROVIDERS}
-GROUP BY provider, model, price_key`;
+SELECT price_key, sum(sign * cached_input_tokens) AS cached_tokens, sum(sign * cached_input_cost_nanos) AS cached_cost,
+    sum(sign * input_cost_nanos) AS input_cost, sum(sign * uncached_tokens) AS uncached_tokens
+FROM
+(${newestRevisions(
+  'price_key, cached_input_tokens, cached_input_cost_nanos, input_cost_nanos, input_tokens - cached_input_tokens - cache_write_tokens - cache_write_1h_tokens AS uncached_tokens',
+  `${RAW_RANGE} AND priced = 1 AND cached_input_tokens > 0 AND ${OF_PROVIDERS}`,
+)}
+)
+GROUP BY price_key`;
 
 export const models: Json = dashboard({
   uid: 'tokenledger-models',
@@ -75,25 +76,24 @@ ORDER BY cost_nanos DESC, provider, model`,
     },
     {
       title: 'Savings from cached tokens',
-      description: 'Cache reads priced at the model\'s uncached input price (derived per price version from the raw calls) minus what they cost.',
+      description: 'Per price version (provider/model@date): cache reads priced at the uncached input price (derived from the calls themselves) minus what they cost.',
       type: 'table',
       grid: [0, 18, 24, 8],
       overrides: [{ matcher: { id: 'byRegexp', options: '.*_usd' }, properties: [{ id: 'unit', value: 'currencyUSD' }, { id: 'decimals', value: 2 }] }],
       sql: `
-SELECT provider, model, sum(cached_tokens) AS cached_tokens,
-    ${usd('sum(cached_cost)')} AS cached_cost_usd,
-    ${usd('sum(full_cost)')} AS at_input_price_usd,
-    ${usd('sum(full_cost) - sum(cached_cost)')} AS saved_usd
+SELECT price_key, cached_tokens,
+    ${usd('cached_cost')} AS cached_cost_usd,
+    ${usd('full_cost')} AS at_input_price_usd,
+    ${usd('full_cost - cached_cost')} AS saved_usd
 FROM
 (
-    SELECT provider, model, cached_tokens, cached_cost,
+    SELECT price_key, cached_tokens, cached_cost,
         if(uncached_tokens = 0, toInt64(0), toInt64(toDecimal128(cached_tokens, 0) * input_cost / greatest(uncached_tokens, 1))) AS full_cost
     FROM (${SAVINGS_PER_PRICE}
     )
+    WHERE cached_tokens > 0
 )
-GROUP BY provider, model
-HAVING cached_tokens > 0
-ORDER BY sum(full_cost) - sum(cached_cost) DESC, provider, model`,
+ORDER BY full_cost - cached_cost DESC, price_key`,
     },
   ],
 });

@@ -1,5 +1,5 @@
 import { dashboard, type Json } from './panel.js';
-import { MODEL } from './sql.js';
+import { MODEL, newestRevisions, RAW_RANGE } from './sql.js';
 
 // Buckets of $__interval_s seconds: the 18.16-safe form of $__timeInterval (no toStartOfInterval there).
 const BUCKET = 'toDateTime(intDiv(toUInt32(minute), $__interval_s) * $__interval_s)';
@@ -56,16 +56,18 @@ ORDER BY time`,
     },
     {
       title: 'Models seen without a price',
-      description: 'Calls that reported token usage for a model the catalog has no price for. Add an override in tokenledger.yaml, then reprice.',
+      description: 'Calls that reported token usage for a model the catalog has no price for (at their newest revision: repriced calls drop out). Add an override in tokenledger.yaml, then reprice.',
       type: 'table',
       grid: [0, 13, 24, 8],
       sql: `
-SELECT provider, request_model, ${MODEL} AS model, count() AS calls,
-    sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+SELECT provider, request_model, model, sum(sign) AS calls,
+    sum(sign * input_tokens) AS input_tokens, sum(sign * output_tokens) AS output_tokens,
     min(timestamp) AS first_seen, max(timestamp) AS last_seen
-FROM llm_calls FINAL
-WHERE $__timeFilter(timestamp) AND priced = 0 AND metered = 1
+FROM
+(${newestRevisions(`timestamp, provider, request_model, ${MODEL} AS model, input_tokens, output_tokens`, `${RAW_RANGE} AND priced = 0 AND metered = 1`)}
+)
 GROUP BY provider, request_model, model
+HAVING calls > 0
 ORDER BY calls DESC, provider, model`,
     },
   ],

@@ -13,6 +13,12 @@ export const usd = (nanos: string) => `toDecimal128(${nanos}, 9) / 1000000000`;
 export const FROM_DAY = `toDate($__fromTime, 'UTC')`;
 export const TO_DAY = `toDate($__toTime, 'UTC')`;
 export const IN_RANGE = `day >= ${FROM_DAY} AND day <= ${TO_DAY}`;
+/**
+ * The picker's range on llm_calls. The days are repeated on toDate(timestamp) because that, not
+ * timestamp, leads the sorting key: ClickHouse 18.16 uses the primary key only for a condition on
+ * the key expression itself (a bare $__timeFilter reads whole monthly partitions).
+ */
+export const RAW_RANGE = `toDate(timestamp) >= ${FROM_DAY} AND toDate(timestamp) <= ${TO_DAY} AND $__timeFilter(timestamp)`;
 /** The same days one month earlier: the period the trend compares against. */
 export const IN_PREVIOUS_RANGE = `day >= subtractMonths(${FROM_DAY}, 1) AND day <= subtractMonths(${TO_DAY}, 1)`;
 /** Budgets are monthly: the month of the range's end, from its first day to the range's last day. */
@@ -88,3 +94,26 @@ export const BUDGET_FIELDS = {
     ],
   },
 };
+
+/*
+ * Raw calls without FINAL. On ClickHouse 18.16, FINAL merges whole partitions in one thread: 3–9 s
+ * per panel on 10M calls (bench/dashboards.bench.ts). A call's rows share (day, trace_id, span_id),
+ * the table's sorting key, and the newest revision wins; so a query can read every row and take
+ * back the rows a newer revision replaces, found through the primary key. Same answer as FINAL,
+ * except for two copies of the same revision (a re-send that slipped past the receiver's check),
+ * which FINAL would fold and the rollup counts twice as well.
+ */
+const REVISED_CALLS = `SELECT toDate(timestamp) AS day, trace_id, span_id, max(revision) AS newest
+        FROM llm_calls WHERE ${RAW_RANGE} AND revision > 0 GROUP BY day, trace_id, span_id`;
+
+/** The rows of `where` with a `sign` column: +1 for every row, -1 again for each replaced one. Sum with sign. */
+export const newestRevisions = (columns: string, where: string) => `
+    SELECT toInt8(1) AS sign, ${columns}
+    FROM llm_calls
+    WHERE ${where}
+    UNION ALL
+    SELECT toInt8(-1) AS sign, ${columns}
+    FROM llm_calls
+    WHERE (toDate(timestamp), trace_id, span_id) IN (SELECT day, trace_id, span_id FROM (${REVISED_CALLS}))
+        AND (trace_id, span_id, revision) IN (SELECT trace_id, span_id, r FROM (${REVISED_CALLS}) ARRAY JOIN range(newest) AS r)
+        AND ${where}`;

@@ -89,7 +89,11 @@ export class Alerter {
   }
 
   private async send(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget): Promise<void> {
-    const result = await deliverWebhook(target, record.payload, record.alert_id, this.policy);
+    const attempts: object[] = [];
+    const result = await deliverWebhook(target, record.payload, record.alert_id, this.policy, (a) =>
+      attempts.push({ alert_id: record.alert_id, client_id: record.client_id, url: target.url, attempt: record.attempts + a.attempt, status: a.status, error: a.error, attempted_at: dateTimeText(this.now()) }),
+    );
+    await this.store.insertRows(`${this.store.database}.alert_deliveries`, attempts).catch(() => undefined);
     const outcome = { ...record, state: result.ok ? ('sent' as const) : ('failed' as const), attempts: record.attempts + result.attempts, last_error: result.lastError };
     // If this write fails the record stays pending and the next start sends again (at-least-once).
     await writeAlertRecord(this.store, outcome, this.now()).catch(() => undefined);

@@ -12,6 +12,7 @@ export interface ClientRecord {
   alert_thresholds_pct: number[];
   hard_cap: number;
   in_config: number;
+  period_start_day: number;
   updated_at: string;
 }
 
@@ -24,6 +25,7 @@ function record(c: ClientBilling, at: Date): ClientRecord {
     alert_thresholds_pct: c.thresholds,
     hard_cap: c.hardCap ? 1 : 0,
     in_config: c.inConfig ? 1 : 0,
+    period_start_day: c.periodStartDay,
     updated_at: dateTimeText(at),
   };
 }
@@ -53,6 +55,6 @@ SELECT id FROM ${db}.clients FINAL WHERE in_config = 1 AND id NOT IN (${ids})`.t
 
 export async function listClients(store: StoreClient): Promise<ClientRecord[]> {
   return store.queryRows<ClientRecord>(
-    `SELECT id, name, markup_bp, toString(monthly_budget_nanos) AS monthly_budget_nanos, alert_thresholds_pct, hard_cap, in_config, toString(updated_at) AS updated_at FROM ${store.database}.clients FINAL ORDER BY id`,
+    `SELECT id, name, markup_bp, toString(monthly_budget_nanos) AS monthly_budget_nanos, alert_thresholds_pct, hard_cap, in_config, period_start_day, toString(updated_at) AS updated_at FROM ${store.database}.clients FINAL ORDER BY id`,
   );
 }

@@ -40,7 +40,10 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.baseMs * 2 ** (attempt - 1), MAX_DELAY_MS);
 }
 
-export async function deliverWebhook(target: WebhookTarget, body: string, alertId: string, policy: RetryPolicy): Promise<DeliveryResult> {
+/** One try: its number, the HTTP status (0 for a network error) and the error text. */
+export type AttemptListener = (attempt: { attempt: number; status: number; error: string }) => void;
+
+export async function deliverWebhook(target: WebhookTarget, body: string, alertId: string, policy: RetryPolicy, onAttempt: AttemptListener = () => undefined): Promise<DeliveryResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tokenledger-alerts', 'x-tokenledger-alert-id': alertId };
   if (target.secret) headers['x-tokenledger-signature'] = signature(target.secret, body);
   let lastError = '';
@@ -49,11 +52,13 @@ export async function deliverWebhook(target: WebhookTarget, body: string, alertI
     try {
       const res = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
       await res.body?.cancel();
-      if (res.ok) return { ok: true, attempts: attempt, lastError: '' };
-      lastError = `HTTP ${res.status}`;
+      lastError = res.ok ? '' : `HTTP ${res.status}`;
+      onAttempt({ attempt, status: res.status, error: lastError });
+      if (res.ok) return { ok: true, attempts: attempt, lastError };
       if (!retryable(res.status)) return { ok: false, attempts: attempt, lastError };
     } catch (err) {
       lastError = (err as Error).message.slice(0, 200);
+      onAttempt({ attempt, status: 0, error: lastError });
     }
   }
   return { ok: false, attempts: policy.attempts, lastError };

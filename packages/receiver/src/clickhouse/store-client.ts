@@ -22,12 +22,18 @@ export interface StoreClient {
   close(): Promise<void>;
 }
 
-/** Network failures are retryable; a ClickHouse exception with a code is a real query error. */
+/**
+ * Network failures are retryable; a ClickHouse exception with a code is a real query error.
+ * undici's fetch wraps the socket error as `cause` of a "fetch failed" TypeError.
+ */
 export function isUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code;
-  if (typeof code === 'string' && /^E[A-Z]+/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT...
-  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|EPIPE|network/i.test(err.message);
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_\w+)$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
+    if (/timeout|socket hang up|ECONNREFUSED|ECONNRESET|EPIPE|fetch failed|other side closed/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 export interface ExternalTable {

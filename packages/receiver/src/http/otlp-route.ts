@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
 import type { BatchWriter } from '../ingest/batch-writer.js';
-import type { CallRow } from '../store/llm-calls.js';
+import type { IngestRow } from '../store/span-links.js';
 import type { IngestStats } from '../store/ingest-stats.js';
 import {
   decodeJsonTraces,
@@ -20,7 +20,7 @@ import { readBodyLimited } from './read-body.js';
 
 export interface OtlpRouteDeps {
   stages: IngestStages;
-  writer: BatchWriter<CallRow>;
+  writer: BatchWriter<IngestRow>;
   stats: IngestStats;
   metrics: Metrics;
   limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };
@@ -75,7 +75,7 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
     try {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
       const batch = spansToRows(await decode(c, format, deps), deps.stages, deps.now());
-      await deps.writer.write(batch.rows);
+      await deps.writer.write(batch.links.length ? [...batch.rows, ...batch.links] : batch.rows);
       record(deps, batch);
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));

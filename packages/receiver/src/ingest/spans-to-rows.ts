@@ -1,7 +1,9 @@
 import type { DecodeResult, DecodedSpan } from '../otlp/decoded-span.js';
 import type { NormalizeOutcome, NormalizedCall } from '../normalize/index.js';
-import type { CallRow } from '../store/llm-calls.js';
+import { dateTimeText, type CallRow } from '../store/llm-calls.js';
+import type { SpanLinkRow } from '../store/span-links.js';
 import { toCallRow, type CallCost } from './call-row.js';
+import { toLinkRow } from './span-link.js';
 
 /** What became of each span of a request; every span lands in exactly one outcome. */
 export const SPAN_OUTCOMES = ['billed', 'unpriced', 'unmetered', 'ignored', 'rejected'] as const;
@@ -9,6 +11,8 @@ export type SpanOutcome = (typeof SPAN_OUTCOMES)[number];
 
 export interface IngestBatch {
   rows: CallRow[];
+  /** One per span (calls included) when the stages resolve span clients: the settle stage's tree. */
+  links: SpanLinkRow[];
   counts: Record<SpanOutcome, number>;
   /** Distinct reasons, for the OTLP partial-success error_message. */
   rejectionMessages: string[];
@@ -19,6 +23,8 @@ export interface IngestBatch {
 export interface IngestStages {
   normalize(span: DecodedSpan): NormalizeOutcome;
   price(call: NormalizedCall): CallCost | null;
+  /** The client of any span and its key; without it no link rows are made (settle then has no tree). */
+  spanClient?(span: DecodedSpan): [string, string];
 }
 
 export function emptyCounts(): Record<SpanOutcome, number> {
@@ -31,9 +37,15 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
   counts.rejected = decoded.rejected;
   const messages = new Set(decoded.rejectionMessages);
   const rows: CallRow[] = [];
+  const links: SpanLinkRow[] = [];
+  const receivedText = dateTimeText(receivedAt);
   let lagMsSum = 0;
   for (const span of decoded.spans) {
     const outcome = stages.normalize(span);
+    if (stages.spanClient) {
+      const client = outcome.kind === 'call' ? ([outcome.call.attribution.clientId, outcome.call.attribution.clientKey] as const) : stages.spanClient(span);
+      links.push(toLinkRow(span, client, outcome.kind === 'call', receivedText));
+    }
     if (outcome.kind === 'ignored') {
       counts.ignored++;
     } else if (outcome.kind === 'rejected') {
@@ -47,5 +59,5 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
       lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
     }
   }
-  return { rows, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };
+  return { rows, links, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };
 }

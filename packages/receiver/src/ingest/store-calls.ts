@@ -1,5 +1,6 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { callKey, insertCalls, storedKeys, type CallRow } from '../store/llm-calls.js';
+import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
 
 /**
  * One flush of the batch writer: drop rows whose (trace_id, span_id) is already stored or
@@ -17,4 +18,21 @@ export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<
   }
   await insertCalls(client, fresh);
   return { stored: fresh, inserted: fresh.length, duplicates: rows.length - fresh.length };
+}
+
+/**
+ * One flush with span links: calls first, then links (span_links collapses re-sent spans itself).
+ * If the link insert fails the request is refused and re-sent; its calls are then caught as
+ * already stored, and its links are written.
+ */
+export async function storeIngestRows(client: StoreClient, rows: readonly IngestRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
+  const calls: CallRow[] = [];
+  const links: SpanLinkRow[] = [];
+  for (const row of rows) {
+    if (isSpanLink(row)) links.push(row);
+    else calls.push(row);
+  }
+  const result = await storeCalls(client, calls);
+  await insertLinks(client, links);
+  return result;
 }

@@ -30,6 +30,14 @@ export function resolveAttribution(span: DecodedSpan, options: NormalizeOptions)
   };
 }
 
+/**
+ * The client of any span, GenAI or not, with the key it came from: the settle stage lets a model
+ * call inherit it from an ancestor (a middleware tags the HTTP server span; reference §8.2).
+ */
+export function spanClient(span: DecodedSpan, options: NormalizeOptions): [string, string] {
+  return findClient(span.attributes, span.resource.attributes, resourceAttribution(span.resource.attributes), options.extraClientKeys);
+}
+
 function findClient(own: Attributes, resourceAttrs: Attributes, resource: ResourceAttribution, extraKeys: readonly string[]): [string, string] {
   const value = stringOf(own[CLIENT_KEY]) ?? resource.clientId;
   if (value !== '') return [value, CLIENT_KEY];

@@ -23,6 +23,12 @@ export const CACHE_WRITE_KEYS = [
   'gen_ai.usage.cache_creation_input_tokens',
 ] as const;
 export const REASONING_KEYS = ['gen_ai.usage.reasoning.output_tokens'] as const;
+/**
+ * Anthropic's 1-hour share of the cache writes, as both `@anthropic-ai/sdk` (internal/tracing.ts)
+ * and `@tokenledger/otel` emit it: the total stays in `cache_write`, so the 1-hour part is split out
+ * of it here and priced at the higher 1-hour rate. The 5-minute key is the remainder; not read.
+ */
+export const CACHE_WRITE_1H_KEY = 'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
 /** Not an OTel key: an OpenLLMetry/OpenLIT extension, used only for the §9 rule 9 cross-check. */
 export const TOTAL_KEYS = ['gen_ai.usage.total_tokens'] as const;
 
@@ -44,7 +50,7 @@ export function hasAnyKey(attributes: Attributes, keys: readonly string[]): bool
 }
 
 export function readGenAiTokens(reader: TokenReader): RawTokens {
-  return {
+  const tokens: RawTokens = {
     input: reader.first(INPUT_KEYS),
     output: reader.first(OUTPUT_KEYS),
     cacheRead: reader.first(CACHE_READ_KEYS),
@@ -52,6 +58,13 @@ export function readGenAiTokens(reader: TokenReader): RawTokens {
     reasoning: reader.first(REASONING_KEYS),
     total: reader.first(TOTAL_KEYS),
   };
+  const oneHour = reader.one(CACHE_WRITE_1H_KEY);
+  // A 1-hour count larger than the total is inconsistent: keep the total, priced at the 5-minute rate.
+  if (tokens.cacheWrite !== undefined && oneHour !== undefined && oneHour > 0 && oneHour <= tokens.cacheWrite) {
+    tokens.cacheWrite -= oneHour;
+    tokens.cacheWrite1h = oneHour;
+  }
+  return tokens;
 }
 
 export function genAiModels(attributes: Attributes): { requestModel: string; responseModel: string } {

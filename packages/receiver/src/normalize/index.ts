@@ -2,3 +2,4 @@ export type { Attribution, NormalizeOptions, NormalizeOutcome, NormalizedCall } 
 export { normalizeSpan } from './normalize-span.js';
 export { DIALECT_RULES, detectDialect } from './dialect-table.js';
 export type { DialectRule, Extraction, ExtractedCall } from './dialect-rule.js';
+export { spanClient } from './attribution.js';

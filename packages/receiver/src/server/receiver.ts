@@ -7,11 +7,12 @@ import { createApp } from '../http/app.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
-import { storeCalls } from '../ingest/store-calls.js';
-import { normalizeSpan } from '../normalize/index.js';
+import { storeIngestRows } from '../ingest/store-calls.js';
+import { normalizeSpan, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { CallRow } from '../store/llm-calls.js';
+import type { IngestRow } from '../store/span-links.js';
 
 export interface ReceiverOptions {
   /** Batch by size and by time (defaults: 5,000 rows or 200 ms). */
@@ -56,7 +57,7 @@ export interface Receiver {
   store: StoreClient;
   pricer: Pricer;
   metrics: Metrics;
-  writer: BatchWriter<CallRow>;
+  writer: BatchWriter<IngestRow>;
   plugins: PluginInstance[];
   /** Drains accepted rows, writes pending stats, closes ClickHouse connections. */
   close(): Promise<void>;
@@ -86,12 +87,12 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const plugins = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now }));
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
-  const writer = new BatchWriter<CallRow>({
+  const writer = new BatchWriter<IngestRow>({
     maxBatchRows: options.maxBatchRows ?? 5_000,
     maxWaitMs: options.maxWaitMs ?? 200,
     maxPendingRows: options.maxPendingRows ?? 200_000,
     flush: async (rows) => {
-      const { stored, duplicates } = await storeCalls(store, rows);
+      const { stored, duplicates } = await storeIngestRows(store, rows);
       for (const plugin of plugins) plugin.onStored?.(stored);
       if (duplicates) {
         metrics.spans.inc({ outcome: 'duplicate' }, duplicates);
@@ -112,7 +113,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     writer,
     stats,
     now,
-    stages: { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer) },
+    stages: { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
     limits: {
       ...DEFAULT_DECODE_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,

@@ -103,6 +103,32 @@ describe('otel-genai dialect (semconv v1.41 and the genai repo)', () => {
     expect(outcome.kind === 'call' && outcome.call.usage).toEqual(usage({ inputTokens: 900, cacheWriteTokens: 700, outputTokens: 10 }));
   });
 
+  it('splits Anthropic 1-hour cache writes out of cache_write, as the Anthropic SDK and our wrapper emit them', () => {
+    const span = (oneHour: number) =>
+      buildSpan({
+        attributes: {
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.usage.input_tokens': 21120,
+          'gen_ai.usage.output_tokens': 850,
+          'gen_ai.usage.cache_read.input_tokens': 18000,
+          'gen_ai.usage.cache_write.input_tokens': 3000,
+          'anthropic.usage.cache_creation.ephemeral_5m_input_tokens': 3000 - oneHour,
+          'anthropic.usage.cache_creation.ephemeral_1h_input_tokens': oneHour,
+        },
+      });
+    const usageOf = (oneHour: number) => {
+      const outcome = normalizeSpan(span(oneHour), options);
+      return outcome.kind === 'call' && outcome.call.usage;
+    };
+    const common = { inputTokens: 21120, cachedInputTokens: 18000, outputTokens: 850 };
+    expect(usageOf(2000)).toEqual(usage({ ...common, cacheWriteTokens: 1000, cacheWrite1hTokens: 2000 }));
+    expect(usageOf(3000)).toEqual(usage({ ...common, cacheWriteTokens: 0, cacheWrite1hTokens: 3000 }));
+    expect(usageOf(0)).toEqual(usage({ ...common, cacheWriteTokens: 3000 }));
+    // Inconsistent (1h above the total): the total stands, at the 5-minute rate.
+    expect(usageOf(3001)).toEqual(usage({ ...common, cacheWriteTokens: 3000 }));
+  });
+
   it('bills embeddings, text_completion and generate_content', () => {
     const ops = ['embeddings', 'text_completion', 'generate_content'].map((op) => {
       const outcome = normalizeSpan(buildSpan({ attributes: { 'gen_ai.operation.name': op, 'gen_ai.usage.input_tokens': 8 } }), options);

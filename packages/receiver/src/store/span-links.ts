@@ -1,0 +1,32 @@
+import type { StoreClient } from '../clickhouse/store-client.js';
+import type { CallRow } from './llm-calls.js';
+
+/**
+ * The span_links table (migration 0008): one compact row per received span, the trace shape the
+ * settle stage walks. Rows ride the batch writer beside call rows, so a request is acknowledged
+ * only when both are stored.
+ */
+export interface SpanLinkRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  span_kind: number;
+  timestamp: string; // 'YYYY-MM-DD hh:mm:ss' UTC
+  client_id: string;
+  client_key: string;
+  is_call: 0 | 1;
+  received_at: string;
+}
+
+export const SPAN_LINKS = 'span_links';
+
+/** What the batch writer carries: call rows and link rows, told apart by `span_kind`. */
+export type IngestRow = CallRow | SpanLinkRow;
+
+export function isSpanLink(row: IngestRow): row is SpanLinkRow {
+  return 'span_kind' in row;
+}
+
+export async function insertLinks(client: StoreClient, rows: readonly SpanLinkRow[]): Promise<void> {
+  if (rows.length > 0) await client.insertRows(`${client.database}.${SPAN_LINKS}`, rows);
+}
