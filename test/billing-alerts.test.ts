@@ -167,6 +167,22 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
     await billing(receiver).idle();
     expect(ids()).toEqual(['budget:initech:2026-11:50:', 'budget:initech:2026-11:50:']);
     expect(await state()).toEqual([{ state: 'failed', attempts: 4, last_error: 'HTTP 503' }]);
+    const tries = await db.queryRows(`SELECT attempt, status, error, url FROM ${db.name}.alert_deliveries WHERE client_id = 'initech' ORDER BY attempt`);
+    expect(tries).toEqual([1, 2, 3, 4].map((attempt) => ({ attempt, status: 503, error: 'HTTP 503', url: `${hooks}/down` })));
+  });
+
+  it('sends a claim left pending by a crash at the next start, with its original body', async () => {
+    await receiver.close();
+    received.length = 0;
+    const payload = '{"text":"TokenLedger: left pending"}';
+    await db.command(`INSERT INTO ${db.name}.alerts_fired (client_id, period, kind, threshold, subject, alert_id, state, version, payload, created_at, updated_at)
+VALUES ('acme', '2026-10', 'budget', 50, '', 'budget:acme:2026-10:50:', 'pending', 1, '${payload}', now(), now())`);
+    receiver = await boot();
+    await billing(receiver).idle();
+    // (initech's failed alert is tried again too, as every start does until it is delivered.)
+    expect(received.filter((h) => h.path === '/acme').map((h) => [h.alertId, h.body])).toEqual([['budget:acme:2026-10:50:', payload]]);
+    const rows = await db.queryRows(`SELECT state FROM ${db.name}.alerts_fired FINAL WHERE alert_id = 'budget:acme:2026-10:50:'`);
+    expect(rows).toEqual([{ state: 'sent' }]);
   });
 
   it('lists budgets from the terminal, from ClickHouse', async () => {

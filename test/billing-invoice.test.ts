@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billingPlugin } from '../packages/receiver/src/billing/index.js';
+import { billingPlugin, ClientDirectory, syncClients } from '../packages/receiver/src/billing/index.js';
 import { main } from '../packages/receiver/src/cli/main.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../packages/receiver/src/config/load-config.js';
@@ -112,6 +112,14 @@ describe('invoices on the real ClickHouse', () => {
       { id: 'globex', name: 'Globex', markup_bp: 1000, in_config: 1 },
       { id: 'newco', name: 'newco', markup_bp: 0, in_config: 0 },
     ]);
+  });
+
+  it('keeps a client removed from the config, as in_config = 0', async () => {
+    const config = await loadConfig({ env: env() });
+    config.file = parseFileConfig('clients:\n  - id: acme\n    markup_pct: 25\n  - id: globex\n', 'test.yaml');
+    expect(await syncClients(receiver.store, new ClientDirectory(config), new Date('2026-11-20T13:00:00Z'))).toEqual(['edge', 'newco']);
+    const rows = await db.queryRows(`SELECT id, in_config FROM ${db.name}.clients FINAL ORDER BY id`);
+    expect(rows).toEqual([{ id: 'acme', in_config: 1 }, { id: 'edge', in_config: 0 }, { id: 'globex', in_config: 1 }, { id: 'newco', in_config: 0 }]);
   });
 
   it('answers CSV and a PDF that renders', async () => {

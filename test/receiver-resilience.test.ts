@@ -114,6 +114,7 @@ describe('authentication and health', () => {
     expect(metrics).toMatch(/tokenledger_spans_total\{outcome="billed"\} 5/);
     expect(metrics).toMatch(/tokenledger_otlp_requests_total\{status="401"\} 2/);
     expect(metrics).toMatch(/tokenledger_queue_rows 0/);
+    expect(metrics).toMatch(/tokenledger_spans_received_total 5/);
     expect(metrics).toMatch(/tokenledger_insert_duration_seconds_count\{result="ok"\} \d+/);
   });
 

@@ -59,12 +59,28 @@ const attributionSchema = z
   })
   .strict();
 
+/** The settle stage (docs/normalization.md "Settle"): client inheritance and repeat detection after insert. */
+const settleSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** How often `serve` runs it. */
+    interval_seconds: z.number().int().min(1).max(86_400).default(30),
+    /** Traces that got a span within this many minutes are settled again: the latest a parent may arrive. */
+    window_minutes: z.number().int().min(1).max(10_080).default(60),
+    /** Days of span_links kept (whole days dropped); must cover the window. */
+    link_retention_days: z.number().int().min(1).max(365).default(3),
+  })
+  .strict();
+
+export type SettleConfig = z.infer<typeof settleSchema>;
+
 /** tokenledger.yaml, as written by people: snake_case, unknown keys are errors. */
 export const fileConfigSchema = z
   .object({
     clients: z.array(clientSchema).default([]),
     pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
     attribution: attributionSchema.default({ client_keys: [] }),
+    settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
   })

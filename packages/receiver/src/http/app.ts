@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppConfig } from '../config/config-schema.js';
 import { bearerAuth } from './auth.js';
-import { jsonErrorResponse } from './error-handler.js';
+import { jsonErrorResponse, statusFor } from './error-handler.js';
 import { healthRoutes, type HealthDeps } from './health-routes.js';
 import { otlpRoute, type OtlpRouteDeps } from './otlp-route.js';
 
@@ -9,6 +9,8 @@ export interface AppDeps extends OtlpRouteDeps, HealthDeps {
   config: AppConfig;
   /** Routes under /api/v1, mounted behind the API token check. */
   api?: Hono;
+  /** Where unexpected (500) errors are reported; never given request bodies or headers. */
+  log: { write(text: string): void };
 }
 
 /** The receiver's HTTP surface (design.md "HTTP surface"); every dependency is passed in. */
@@ -25,6 +27,9 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', otlpRoute(deps));
   if (deps.api) app.route('/api/v1', deps.api);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
-  app.onError((err, c) => jsonErrorResponse(err, c));
+  app.onError((err, c) => {
+    if (statusFor(err) === 500) deps.log.write(`internal error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}\n`);
+    return jsonErrorResponse(err, c);
+  });
   return app;
 }

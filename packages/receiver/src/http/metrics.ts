@@ -10,6 +10,11 @@ export function createMetrics(pendingRows: () => number = () => 0) {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const received = new Counter({
+    name: 'tokenledger_spans_received_total',
+    help: 'Spans received in OTLP requests that were decoded (the sum of every outcome but duplicate)',
+    registers: [registry],
+  });
   const requests = new Counter({
     name: 'tokenledger_otlp_requests_total',
     help: 'OTLP export requests by HTTP status',
@@ -37,7 +42,7 @@ export function createMetrics(pendingRows: () => number = () => 0) {
       this.set(pendingRows());
     },
   });
-  return { registry, spans, requests, insertSeconds, batchRows, queueDepth };
+  return { registry, spans, received, requests, insertSeconds, batchRows, queueDepth };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -53,13 +53,16 @@ async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
   return format === 'protobuf' ? decodeProtobufTraces(bytes, deps.limits) : decodeJsonTraces(new TextDecoder().decode(bytes), deps.limits);
 }
 
-function record(deps: OtlpRouteDeps, batch: IngestBatch, duplicates = 0): void {
+function record(deps: OtlpRouteDeps, batch: IngestBatch): void {
   const at = deps.now();
+  let received = 0;
   for (const [outcome, n] of Object.entries(batch.counts)) {
+    received += n;
     deps.metrics.spans.inc({ outcome }, n);
     deps.stats.record(at, outcome, n, outcome === 'billed' ? batch.lagMsSum : 0);
   }
-  if (duplicates) deps.metrics.spans.inc({ outcome: 'duplicate' }, duplicates);
+  deps.metrics.received.inc(received);
+  deps.stats.record(at, 'received', received);
 }
 
 /**

@@ -16,7 +16,7 @@ export interface IngestBatch {
   counts: Record<SpanOutcome, number>;
   /** Distinct reasons, for the OTLP partial-success error_message. */
   rejectionMessages: string[];
-  /** Sum over stored rows of (received - span end), for the ingest-lag health figure. */
+  /** Sum over billed rows of (received - span end), for the ingest-lag health figure. */
   lagMsSum: number;
 }
 
@@ -54,9 +54,10 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
     } else {
       const call = outcome.call;
       const cost = call.usage ? stages.price(call) : null;
-      counts[call.usage === null ? 'unmetered' : cost ? 'billed' : 'unpriced']++;
+      const kind = call.usage === null ? 'unmetered' : cost ? 'billed' : 'unpriced';
+      counts[kind]++;
       rows.push(toCallRow(call, cost, receivedAt));
-      lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
+      if (kind === 'billed') lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
     }
   }
   return { rows, links, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };

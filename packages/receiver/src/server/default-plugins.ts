@@ -1,5 +1,6 @@
 import { reportsPlugin } from '../reports/index.js';
+import { settlePlugin } from '../settle/index.js';
 import type { ReceiverPlugin } from './receiver.js';
 
 /** The features `tokenledger serve` runs on top of ingest. */
-export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin];
+export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, settlePlugin];

@@ -26,6 +26,8 @@ export interface ReceiverOptions {
   now?: () => Date;
   /** Features built on stored calls: reports, budgets, alerts. */
   plugins?: ReceiverPlugin[];
+  /** Unexpected errors go here (default: stderr). */
+  log?: { write(text: string): void };
 }
 
 export interface PluginContext {
@@ -109,6 +111,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
   const app = createApp({
     config,
+    log: options.log ?? { write: (t) => void process.stderr.write(t) },
     metrics,
     writer,
     stats,

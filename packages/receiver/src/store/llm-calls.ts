@@ -49,6 +49,8 @@ export interface CallRow {
   tag_values: string[];
   received_at: string;
   revision: number;
+  /** span_id of the call billed instead ('' = billed); set by the settle stage (migration 0009). */
+  duplicate_of?: string;
 }
 
 export const LLM_CALLS = 'llm_calls';

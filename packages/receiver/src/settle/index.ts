@@ -1,0 +1,4 @@
+export { settle, type SettleOptions, type SettleResult } from './settle-run.js';
+export { settlePlugin, type SettleInstance } from './settle-plugin.js';
+export { planTrace, ownClient, INHERITED, type CallDecision, type SettleCall } from './settle-plan.js';
+export { dropExpiredLinks } from './link-retention.js';
