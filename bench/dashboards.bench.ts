@@ -1,7 +1,8 @@
 /**
  * `pnpm bench dashboards`: every dashboard panel's SQL (macros expanded as the ClickHouse plugin
  * does, variables filled) timed on 10 million seeded calls. Creates and drops its own database.
- * Baselines in the same run: a `SELECT 1` round trip and a full scan of llm_calls.cost_nanos.
+ * Baselines in the same run: a `SELECT 1` round trip, a full scan of llm_calls.cost_nanos, and this
+ * month's sum with and without FINAL (which the raw-call panels avoid).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -57,7 +58,14 @@ export async function run(): Promise<void> {
     console.log(`seeded ${counts!.calls} calls over ${DAYS} days (rollup ${counts!.rollup} rows) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${RUNS} runs per query after a warm-up`);
 
     console.log(`\n${pad('dashboard', 18)}${pad('panel', 44)}${pad('rows', 6)}${'median ms'.padStart(10)}${'max ms'.padStart(9)}`);
-    const baselines = { 'SELECT 1 (round trip)': 'SELECT 1', 'full scan: sum(cost_nanos) of llm_calls': 'SELECT sum(cost_nanos) FROM llm_calls' };
+    const month = `toDate(timestamp) >= toStartOfMonth(today())`;
+    const baselines = {
+      'SELECT 1 (round trip)': 'SELECT 1',
+      'full scan: sum(cost_nanos) of llm_calls': 'SELECT sum(cost_nanos) FROM llm_calls',
+      // What the raw panels avoid: FINAL on 18.16 merges whole partitions in one thread.
+      'this month: sum(cost_nanos) FINAL': `SELECT sum(cost_nanos) FROM llm_calls FINAL WHERE ${month}`,
+      'this month: sum(cost_nanos), no FINAL': `SELECT sum(cost_nanos) FROM llm_calls WHERE ${month}`,
+    };
     for (const [name, sql] of Object.entries(baselines)) {
       const t = await time(runner, sql);
       console.log(`${pad('baseline', 18)}${pad(name, 44)}${pad(t.rows, 6)}${fmt(t.median)}  ${fmt(t.max)}`);

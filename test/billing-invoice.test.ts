@@ -114,14 +114,6 @@ describe('invoices on the real ClickHouse', () => {
     ]);
   });
 
-  it('keeps a client removed from the config, as in_config = 0', async () => {
-    const config = await loadConfig({ env: env() });
-    config.file = parseFileConfig('clients:\n  - id: acme\n    markup_pct: 25\n  - id: globex\n', 'test.yaml');
-    expect(await syncClients(receiver.store, new ClientDirectory(config), new Date('2026-11-20T13:00:00Z'))).toEqual(['edge', 'newco']);
-    const rows = await db.queryRows(`SELECT id, in_config FROM ${db.name}.clients FINAL ORDER BY id`);
-    expect(rows).toEqual([{ id: 'acme', in_config: 1 }, { id: 'edge', in_config: 0 }, { id: 'globex', in_config: 1 }, { id: 'newco', in_config: 0 }]);
-  });
-
   it('answers CSV and a PDF that renders', async () => {
     const csv = await get('/invoices/acme?period=2026-11&format=csv');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -164,5 +156,13 @@ describe('invoices on the real ClickHouse', () => {
     out = '';
     expect(await main(['invoice', 'acme', '--period', 'november', '--config', configPath], io)).toBe(2);
     expect(out).toBe('tokenledger invoice: --period: expected YYYY-MM, got "november"\n');
+  });
+
+  it('keeps a client removed from the config, as in_config = 0', async () => {
+    const config = await loadConfig({ env: env() });
+    config.file = parseFileConfig('clients:\n  - id: acme\n    markup_pct: 25\n  - id: globex\n    markup_pct: 10\n', 'test.yaml');
+    expect(await syncClients(receiver.store, new ClientDirectory(config), new Date('2026-11-20T13:00:00Z'))).toEqual(['edge', 'newco']);
+    const rows = await db.queryRows(`SELECT id, in_config FROM ${db.name}.clients FINAL ORDER BY id`);
+    expect(rows).toEqual([{ id: 'acme', in_config: 1 }, { id: 'edge', in_config: 0 }, { id: 'globex', in_config: 1 }, { id: 'newco', in_config: 0 }]);
   });
 });

@@ -55,7 +55,7 @@ describe('Agency overview', () => {
 
   it('lists each client with billed amount, margin and the change against September', async () => {
     const rows = await run('agency-overview', 'Clients this period');
-    expect(pick(rows, 'client', 'name', 'calls', 'spend_usd', 'billed_usd', 'margin_usd', 'previous_usd', 'change_pct')).toEqual([
+    expect(pick(rows, 'client', 'client_name', 'calls', 'spend_usd', 'billed_usd', 'margin_usd', 'previous_usd', 'change_pct')).toEqual([
       ['acme', 'Acme Corp', '5', '0.060700000', '0.075875000', '0.015175000', '0.025000000', '142.8'],
       ['globex', 'Globex', '3', '0.037400000', '0.041140000', '0.003740000', '0.003250000', '1050.8'],
       ['', '(unattributed)', '1', '0.003250000', '0.000000000', '-0.003250000', '0.000000000', null],
@@ -71,10 +71,11 @@ describe('Agency overview', () => {
     ]);
   });
 
-  it("gives budget use with each client's own alert levels as thresholds", async () => {
-    expect(await run('agency-overview', 'Budget used this month')).toEqual([
+  it("gives budget use in each client's billing period with its own alert levels as thresholds", async () => {
+    // acme: 60,700,000 of 50,000,000; globex from 5 October only: 2,400,000 of 75,000,000.
+    expect(await run('agency-overview', 'Budget used this billing period')).toEqual([
       { client: 'Acme Corp', used_pct: '121.4', threshold_first: '50', threshold_high: '80', threshold_last: '100' },
-      { client: 'Globex', used_pct: '49.9', threshold_first: '80', threshold_high: '80', threshold_last: '100' },
+      { client: 'Globex', used_pct: '3.2', threshold_first: '80', threshold_high: '80', threshold_last: '100' },
     ]);
   });
 });
@@ -104,9 +105,9 @@ describe('Client detail (acme)', () => {
     ]);
   });
 
-  it('forecasts month end from the days so far: 57,450,000 by the 15th × 31 / 15', async () => {
+  it('forecasts period end at the run rate so far: 57,450,000 by the 15th × 31 days / 15 days', async () => {
     const firstHalf = { ...october, to: new Date('2026-10-15T23:59:59.999Z') };
-    expect(await run('client-detail', 'Month-end forecast', firstHalf)).toEqual([{ spent_usd: '0.057450000', forecast_usd: '0.118730000', budget_usd: '0.050000000' }]);
+    expect(await run('client-detail', 'Period-end forecast', firstHalf)).toEqual([{ spent_usd: '0.057450000', forecast_usd: '0.118730000', budget_usd: '0.050000000' }]);
   });
 
   it('lists the costliest calls at their newest revision', async () => {

@@ -55,8 +55,8 @@ afterAll(async () => {
   await r.stop();
 });
 
+/** The attribution each case runs under, and what its stored row must carry. */
 const scope = (client: string) => ({ client, project: 'helpdesk', feature: 'summarize', tags: { plan: 'pro' } });
-const attributed = scope;
 
 /** Flushes every provider (the exporter resolves once the receiver answered), then the one stored call. */
 async function theStoredCall(client: string): Promise<StoredCall> {
@@ -74,7 +74,7 @@ describe('instrumentOpenAI -> register() -> receiver -> ClickHouse', () => {
     await withAttribution(scope('oa-chat'), () => openai().chat.completions.create({ model: 'o4-mini', messages }));
     const call = await theStoredCall('oa-chat');
     expect(call).toMatchObject({
-      ...attributed('oa-chat'),
+      ...scope('oa-chat'),
       app: 'e2e-app',
       provider: 'openai',
       operation: 'chat',
@@ -138,7 +138,7 @@ describe('instrumentAnthropic -> TokenLedgerSpanProcessor on a BasicTracerProvid
   it('messages: input = input + cache read + cache write; 1-hour writes at the 1-hour rate (sonnet 4.6 $3 / $0.30 / $3.75 / $6 / $15)', async () => {
     await withAttribution(scope('an-plain'), () => anthropic().messages.create(request));
     const call = await theStoredCall('an-plain');
-    expect(call).toMatchObject({ ...attributed('an-plain'), app: 'e2e-own-sdk', provider: 'anthropic', priceKey: 'anthropic/claude-sonnet-4-6@2026-02-17' });
+    expect(call).toMatchObject({ ...scope('an-plain'), app: 'e2e-own-sdk', provider: 'anthropic', priceKey: 'anthropic/claude-sonnet-4-6@2026-02-17' });
     // wire: input 120, cache_read 18,000, cache_creation 3,000 = 1,000 (5m) + 2,000 (1h); output 850 incl. 400 thinking
     expect(call.tokens).toEqual({ input: 21_120, cached: 18_000, write5m: 1000, write1h: 2000, output: 850, reasoning: 400 });
     // 120 x 3,000 + 18,000 x 300 + (1,000 x 3,750 + 2,000 x 6,000) + 850 x 15,000
@@ -166,7 +166,7 @@ describe('instrumentGoogleGenAI -> TokenLedgerSpanProcessor on a BasicTracerProv
     const result = await withAttribution(scope('gm-plain'), () => gemini().models.generateContent({ model: 'gemini-2.5-pro', contents: 'Forecast' }));
     expect(result.text).toBe('Forecast ready.');
     const call = await theStoredCall('gm-plain');
-    expect(call).toMatchObject({ ...attributed('gm-plain'), provider: 'gcp.gemini', operation: 'generate_content', priceKey: 'gcp.gemini/gemini-2.5-pro@2025-06-17' });
+    expect(call).toMatchObject({ ...scope('gm-plain'), provider: 'gcp.gemini', operation: 'generate_content', priceKey: 'gcp.gemini/gemini-2.5-pro@2025-06-17' });
     // wire: promptTokenCount 4,100 (4,000 cached), candidates 220 + thoughts 780
     expect(call.tokens).toEqual({ input: 4100, cached: 4000, write5m: 0, write1h: 0, output: 1000, reasoning: 780 });
     // 100 x 1,250 + 4,000 x 125 + 1,000 x 10,000

@@ -61,7 +61,7 @@ WHERE ${IN_RANGE}`,
       sql: `
 SELECT
     client_id AS client,
-    if(client_id = '', '(unattributed)', name) AS name,
+    if(client_id = '', '(unattributed)', name) AS client_name,
     calls,
     ${usd('cost_nanos')} AS spend_usd,
     ${usd('billed_nanos')} AS billed_usd,
@@ -76,6 +76,7 @@ ANY LEFT JOIN
     FROM llm_usage_daily
     WHERE ${IN_PREVIOUS_RANGE}
     GROUP BY client_id
+    HAVING sum(calls) != 0
 ) USING client_id
 ORDER BY cost_nanos DESC, client`,
     },
@@ -92,6 +93,7 @@ SELECT day AS time, if(client_id = '', '(unattributed)', client_id) AS client, $
 FROM llm_usage_daily
 WHERE ${IN_RANGE}
 GROUP BY day, client_id
+HAVING sum(calls) != 0
 ORDER BY time, client`,
     },
     {
@@ -106,12 +108,13 @@ SELECT provider, model, sum(calls) AS calls, ${usd('sum(cost_nanos)')} AS spend_
 FROM llm_usage_daily
 WHERE ${IN_RANGE}
 GROUP BY provider, model
+HAVING calls != 0
 ORDER BY sum(cost_nanos) DESC, provider, model
 LIMIT 10`,
     },
     {
-      title: 'Budget used this month',
-      description: "Spend this month (the month of the range's end) against each client's monthly budget. Colours follow the client's own alert levels: yellow at the first, orange at the last but one, red at the last.",
+      title: 'Budget used this billing period',
+      description: "Spend in each client's billing period holding the range's end (periods start on the client's period_start_day) against its monthly budget. Colours follow the client's own alert levels: yellow at the first, orange at the last but one, red at the last.",
       type: 'bargauge',
       grid: [0, 23, 24, 8],
       unit: 'percent',

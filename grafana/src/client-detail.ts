@@ -1,5 +1,5 @@
 import { dashboard, queryVariable, type Json } from './panel.js';
-import { BUDGET_FIELDS, budgetUse, DAYS_IN_BUDGET_MONTH, IN_BUDGET_MONTH, IN_RANGE, MODEL, TO_DAY, RAW_RANGE, usd } from './sql.js';
+import { BUDGET_FIELDS, budgetUse, IN_RANGE, MODEL, periodStart, RAW_RANGE, SPENT_THIS_PERIOD, usd } from './sql.js';
 
 const CLIENT = '${client:singlequote}';
 const OF_CLIENT = `client_id = ${CLIENT}`;
@@ -32,11 +32,12 @@ SELECT day AS time, ${usd('sum(cost_nanos)')} AS spend_usd
 FROM llm_usage_daily
 WHERE ${IN_RANGE} AND ${OF_CLIENT}
 GROUP BY day
+HAVING sum(calls) != 0
 ORDER BY time`,
     },
     {
-      title: 'Budget this month',
-      description: "Spend this month against the monthly budget; colours at the client's alert levels.",
+      title: 'Budget this period',
+      description: "Spend in the current billing period against the monthly budget; colours at the client's alert levels.",
       type: 'gauge',
       grid: [12, 0, 6, 8],
       unit: 'percent',
@@ -46,8 +47,8 @@ ORDER BY time`,
       sql: budgetUse(`id = ${CLIENT}`),
     },
     {
-      title: 'Month-end forecast',
-      description: 'Spend so far this month, the month-end spend if the daily average so far holds (spent × days in month ÷ days elapsed up to the range end or today, today counted), and the budget.',
+      title: 'Period-end forecast',
+      description: 'Spend so far in the billing period, the spend at period end if the run rate so far holds (spent × period length ÷ time elapsed up to now or the range end, as the budgets API projects), and the budget.',
       type: 'stat',
       grid: [18, 0, 6, 8],
       unit: 'currencyUSD',
@@ -56,13 +57,23 @@ ORDER BY time`,
       sql: `
 SELECT
     ${usd('spent_nanos')} AS spent_usd,
-    ${usd('intDiv(spent_nanos * days_in_month, days_elapsed)')} AS forecast_usd,
-    ${usd(`(SELECT any(monthly_budget_nanos) FROM clients FINAL WHERE id = ${CLIENT})`)} AS budget_usd
+    ${usd('toInt64((toDecimal128(spent_nanos, 0) * (end_s - start_s) * 2 + elapsed_s) / (2 * elapsed_s))')} AS forecast_usd,
+    ${usd('budget_nanos')} AS budget_usd
 FROM
 (
-    SELECT sum(cost_nanos) AS spent_nanos, toDayOfMonth(least(${TO_DAY}, today())) AS days_elapsed, ${DAYS_IN_BUDGET_MONTH} AS days_in_month
-    FROM llm_usage_daily
-    WHERE ${IN_BUDGET_MONTH} AND ${OF_CLIENT}
+    SELECT budget_nanos, start_s, end_s,
+        greatest(least(least(toUInt32(now()), toUInt32($__toTime) + 1), end_s) - start_s, 1) AS elapsed_s,
+        (SELECT sum(spent_nanos) FROM (${SPENT_THIS_PERIOD}) WHERE ${OF_CLIENT}) AS spent_nanos
+    FROM
+    (
+        SELECT budget_nanos, toUInt32(toDateTime(start, 'UTC')) AS start_s, toUInt32(toDateTime(addMonths(start, 1), 'UTC')) AS end_s
+        FROM
+        (
+            SELECT any(monthly_budget_nanos) AS budget_nanos, ${periodStart('greatest(any(period_start_day), 1)')} AS start
+            FROM clients FINAL
+            WHERE id = ${CLIENT}
+        )
+    )
 )`,
     },
     {
@@ -77,6 +88,7 @@ SELECT model, ${usd('sum(cost_nanos)')} AS spend_usd
 FROM llm_usage_daily
 WHERE ${IN_RANGE} AND ${OF_CLIENT}
 GROUP BY model
+HAVING sum(calls) != 0
 ORDER BY sum(cost_nanos) DESC, model`,
     },
     {
@@ -109,6 +121,7 @@ SELECT project, app, feature, sum(calls) AS calls, sum(input_tokens) AS input_to
 FROM llm_usage_daily
 WHERE ${IN_RANGE} AND ${OF_CLIENT}
 GROUP BY project, app, feature
+HAVING calls != 0
 ORDER BY sum(cost_nanos) DESC, project, app, feature`,
     },
     {
@@ -119,8 +132,8 @@ ORDER BY sum(cost_nanos) DESC, project, app, feature`,
       overrides: [money('cost_usd')],
       // FINAL without its cost: read the client's rows at least as costly as its 100th costliest
       // (found from the cost column alone) plus every revised row, then take each call's newest
-      // revision (argMax). A revised row may lower a cost or move a call to another client, so all
-      // revised rows come along. Exact unless 81+ of those 100 rows were replaced by newer revisions.
+      // revision (argMax). A revised row may lower a cost, move a call to another client or mark it
+      // a duplicate (never billed), so all revised rows come along. Exact unless 81+ of those 100 rows were replaced by newer revisions.
       sql: `
 SELECT tupleElement(latest, 1) AS timestamp, trace_id, span_id,
     tupleElement(latest, 2) AS project, tupleElement(latest, 3) AS feature, tupleElement(latest, 4) AS app,
@@ -130,7 +143,7 @@ SELECT tupleElement(latest, 1) AS timestamp, trace_id, span_id,
 FROM
 (
     SELECT trace_id, span_id,
-        argMax((timestamp, project, feature, app, provider, ${MODEL}, input_tokens, cached_input_tokens, output_tokens, cost_nanos, duration_ms, client_id), revision) AS latest
+        argMax((timestamp, project, feature, app, provider, ${MODEL}, input_tokens, cached_input_tokens, output_tokens, cost_nanos, duration_ms, client_id, duplicate_of), revision) AS latest
     FROM llm_calls
     PREWHERE (${OF_CLIENT} AND cost_nanos >=
     (
@@ -139,7 +152,7 @@ FROM
     WHERE ${RAW_RANGE}
     GROUP BY trace_id, span_id
 )
-WHERE tupleElement(latest, 12) = ${CLIENT}
+WHERE tupleElement(latest, 12) = ${CLIENT} AND tupleElement(latest, 13) = ''
 ORDER BY tupleElement(latest, 10) DESC, timestamp DESC, span_id
 LIMIT 20`,
     },

@@ -1,5 +1,5 @@
 import { dashboard, queryVariable, type Json } from './panel.js';
-import { IN_RANGE, newestRevisions, RAW_RANGE, usd } from './sql.js';
+import { BILLED, IN_RANGE, newestRevisions, RAW_RANGE, usd } from './sql.js';
 
 const OF_PROVIDERS = 'provider IN (${provider:singlequote})';
 
@@ -13,6 +13,7 @@ FROM
     FROM llm_usage_daily
     WHERE ${IN_RANGE} AND ${OF_PROVIDERS}
     GROUP BY provider, model
+    HAVING calls != 0
 )
 CROSS JOIN
 (
@@ -34,7 +35,7 @@ SELECT price_key, sum(sign * cached_input_tokens) AS cached_tokens, sum(sign * c
 FROM
 (${newestRevisions(
   'price_key, cached_input_tokens, cached_input_cost_nanos, input_cost_nanos, input_tokens - cached_input_tokens - cache_write_tokens - cache_write_1h_tokens AS uncached_tokens',
-  `${RAW_RANGE} AND priced = 1 AND cached_input_tokens > 0 AND ${OF_PROVIDERS}`,
+  `${RAW_RANGE} AND ${BILLED} AND priced = 1 AND cached_input_tokens > 0 AND ${OF_PROVIDERS}`,
 )}
 )
 GROUP BY price_key`;
@@ -54,12 +55,12 @@ export const models: Json = dashboard({
       type: 'barchart',
       grid: [0, 0, 24, 9],
       unit: 'percent',
-      options: { orientation: 'horizontal', xField: 'model', showValue: 'auto', legend: { showLegend: true, displayMode: 'list', placement: 'bottom' } },
+      options: { orientation: 'horizontal', xField: 'provider_model', showValue: 'auto', legend: { showLegend: true, displayMode: 'list', placement: 'bottom' } },
       sql: `
-SELECT concat(provider, ' ', model) AS model, call_share_pct, cost_share_pct
+SELECT concat(provider, ' ', model) AS provider_model, call_share_pct, cost_share_pct
 FROM (${SHARES}
 )
-ORDER BY cost_share_pct DESC, model`,
+ORDER BY cost_share_pct DESC, provider_model`,
     },
     {
       title: 'Models: calls, cost, cost per 1,000 calls',

@@ -1,5 +1,5 @@
 import { dashboard, type Json } from './panel.js';
-import { MODEL, newestRevisions, RAW_RANGE } from './sql.js';
+import { BILLED, MODEL, newestRevisions, RAW_RANGE } from './sql.js';
 
 // Buckets of $__interval_s seconds: the 18.16-safe form of $__timeInterval (no toStartOfInterval there).
 const BUCKET = 'toDateTime(intDiv(toUInt32(minute), $__interval_s) * $__interval_s)';
@@ -64,7 +64,7 @@ SELECT provider, request_model, model, sum(sign) AS calls,
     sum(sign * input_tokens) AS input_tokens, sum(sign * output_tokens) AS output_tokens,
     min(timestamp) AS first_seen, max(timestamp) AS last_seen
 FROM
-(${newestRevisions(`timestamp, provider, request_model, ${MODEL} AS model, input_tokens, output_tokens`, `${RAW_RANGE} AND priced = 0 AND metered = 1`)}
+(${newestRevisions(`timestamp, provider, request_model, ${MODEL} AS model, input_tokens, output_tokens`, `${RAW_RANGE} AND ${BILLED} AND priced = 0 AND metered = 1`)}
 )
 GROUP BY provider, request_model, model
 HAVING calls > 0

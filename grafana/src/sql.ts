@@ -13,18 +13,20 @@ export const usd = (nanos: string) => `toDecimal128(${nanos}, 9) / 1000000000`;
 export const FROM_DAY = `toDate($__fromTime, 'UTC')`;
 export const TO_DAY = `toDate($__toTime, 'UTC')`;
 export const IN_RANGE = `day >= ${FROM_DAY} AND day <= ${TO_DAY}`;
+/** Calls that settle marked as repeating another call's usage are kept for audit, never billed. */
+export const BILLED = `duplicate_of = ''`;
+
 /**
  * The picker's range on llm_calls. The days are repeated on toDate(timestamp) because that, not
  * timestamp, leads the sorting key: ClickHouse 18.16 uses the primary key only for a condition on
  * the key expression itself (a bare $__timeFilter reads whole monthly partitions).
  */
 export const RAW_RANGE = `toDate(timestamp) >= ${FROM_DAY} AND toDate(timestamp) <= ${TO_DAY} AND $__timeFilter(timestamp)`;
-/** The same days one month earlier: the period the trend compares against. */
-export const IN_PREVIOUS_RANGE = `day >= subtractMonths(${FROM_DAY}, 1) AND day <= subtractMonths(${TO_DAY}, 1)`;
-/** Budgets are monthly: the month of the range's end, from its first day to the range's last day. */
-export const IN_BUDGET_MONTH = `day >= toStartOfMonth(${TO_DAY}) AND day <= ${TO_DAY}`;
-export const DAYS_IN_BUDGET_MONTH = `toDayOfMonth(subtractDays(addMonths(toStartOfMonth(${TO_DAY}), 1), 1))`;
-
+/**
+ * The same days one month earlier, up to today's date: "this month" so far (1–25 November) is
+ * compared with 1–25 October, not with all of October.
+ */
+export const IN_PREVIOUS_RANGE = `day >= subtractMonths(${FROM_DAY}, 1) AND day <= subtractMonths(least(${TO_DAY}, today()), 1)`;
 /** The model the rollup groups by: the response model, else the request model (migration 0002). */
 export const MODEL = `if(response_model = '', request_model, response_model)`;
 
@@ -36,7 +38,12 @@ export const MODEL = `if(response_model = '', request_model, response_model)`;
 export const billed = (cost: string, markupBp: string) =>
   `(intDiv(${cost}, 10000) * (10000 + ${markupBp}) + intDiv((${cost} % 10000) * (10000 + ${markupBp}) + 5000, 10000))`;
 
-/** Spend and billed amount per client over the picker's range; unattributed spend bills nothing. */
+/**
+ * Spend and billed amount per client over the picker's range; unattributed spend bills nothing.
+ * A zero-calls HAVING here and on the other rollup groups: repricing and settle write a change as
+ * -old +new rows, so a group emptied by them (a call marked a duplicate) sums to nothing, and should
+ * not show as a zero row until SummingMergeTree happens to merge it away.
+ */
 export const SPEND_AND_BILLED_PER_CLIENT = `
 SELECT client_id, name, calls, cost_nanos, if(client_id = '', toInt64(0), toInt64(${billed('cost_nanos', 'markup_bp')})) AS billed_nanos
 FROM
@@ -45,6 +52,7 @@ FROM
     FROM llm_usage_daily
     WHERE ${IN_RANGE}
     GROUP BY client_id
+    HAVING calls != 0
 )
 ANY LEFT JOIN (SELECT id AS client_id, name, markup_bp FROM clients FINAL) USING client_id`;
 
@@ -59,8 +67,28 @@ export const THRESHOLD_COLUMNS = (levels: string) => `
     if(length(${levels}) = 0, 100, ${levels}[-1]) AS threshold_last`;
 
 /**
- * Budget use this month per client with a budget: one row per client; rowsToFields turns each row
- * into a field whose thresholds come from that client's own levels.
+ * The first day of the billing period that holds the range's end, for periods starting on day
+ * `startDay` (1–28) of the month: the same rule as packages/receiver/src/billing/billing-period.ts.
+ */
+export const periodStart = (startDay: string) =>
+  `if(toDayOfMonth(${TO_DAY}) >= ${startDay}, addDays(toStartOfMonth(${TO_DAY}), ${startDay} - 1), addDays(subtractMonths(toStartOfMonth(${TO_DAY}), 1), ${startDay} - 1))`;
+
+/** Spend per client in its billing period holding the range's end, up to that end. */
+export const SPENT_THIS_PERIOD = `
+    SELECT client_id, sum(cost_nanos) AS spent_nanos
+    FROM
+    (
+        SELECT day, client_id, cost_nanos
+        FROM llm_usage_daily
+        WHERE day >= subtractMonths(toStartOfMonth(${TO_DAY}), 1) AND day <= ${TO_DAY}
+    )
+    ANY LEFT JOIN (SELECT id AS client_id, period_start_day AS start_day FROM clients FINAL) USING client_id
+    WHERE day >= ${periodStart('greatest(start_day, 1)')}
+    GROUP BY client_id`;
+
+/**
+ * Budget use per client with a budget, in its current billing period: one row per client;
+ * rowsToFields turns each row into a field whose thresholds come from that client's own levels.
  */
 export const budgetUse = (clientFilter: string) => `
 SELECT
@@ -72,12 +100,7 @@ FROM
     FROM clients FINAL
     WHERE monthly_budget_nanos > 0${clientFilter ? ` AND ${clientFilter}` : ''}
 )
-ANY LEFT JOIN
-(
-    SELECT client_id, sum(cost_nanos) AS spent_nanos
-    FROM llm_usage_daily
-    WHERE ${IN_BUDGET_MONTH}
-    GROUP BY client_id
+ANY LEFT JOIN (${SPENT_THIS_PERIOD}
 ) USING client_id
 ORDER BY used_pct DESC, client`;
 

@@ -1,5 +1,6 @@
 import type { StoreClient } from '../../packages/receiver/src/clickhouse/store-client.js';
 import { storeCalls } from '../../packages/receiver/src/ingest/store-calls.js';
+import { rollupChange } from '../../packages/receiver/src/settle/rollup-delta.js';
 import { insertCalls, type CallRow } from '../../packages/receiver/src/store/llm-calls.js';
 import { sampleRow } from './sample-call-row.js';
 
@@ -66,22 +67,27 @@ export const calls: CallRow[] = [
   row({ n: 11, at: '2026-09-15 10:00:00', client: 'acme', model: GPT, input: 4000, output: 1500 }), // 25,000,000
   row({ n: 12, at: '2026-09-20 10:00:00', client: 'globex', model: GPT, input: 500, output: 200 }), // 3,250,000
   row({ n: 13, at: '2026-11-02 10:00:00', client: 'acme', model: GPT, input: 500, output: 200 }), // November: outside
+  // A wrapper span repeating call 1's usage (12,500,000); settle marks it below, so it is never billed.
+  row({ n: 14, at: '2026-10-12 10:00:00', client: 'acme', model: GPT, input: 1000, output: 1000 }),
 ];
 
-/** Call 10 at its new price, as `tokenledger reprice` stores it: revision 1 in llm_calls, the difference in the rollup. */
-export const repriced: CallRow = { ...row({ n: 10, at: '2026-10-09 15:00:00', client: 'acme', model: GPT, input: 20000, cached: 10000, output: 500 }), revision: 1 };
+/** Call 10 at its right price (42,500,000) and call 14 marked a duplicate, both as revision 1. */
+const revised: CallRow[] = [
+  { ...row({ n: 10, at: '2026-10-09 15:00:00', client: 'acme', model: GPT, input: 20000, cached: 10000, output: 500 }), revision: 1 },
+  { ...calls[13]!, duplicate_of: '0000000000000001', revision: 1 },
+];
 
 export async function seedDashboardFixture(store: StoreClient): Promise<void> {
   const db = store.database;
   await storeCalls(store, calls);
   await storeCalls(store, [calls[0]!]); // an exporter retry: dropped, as in production
-  await insertCalls(store, [repriced]);
-  await store.insertRows(`${db}.llm_usage_daily`, [
-    { day: '2026-10-09', client_id: 'acme', project: 'support-bot', feature: 'summarize', app: 'api', environment: 'production', provider: 'openai', model: 'gpt-4o-2024-08-06', calls: 0, input_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 0, reasoning_tokens: 0, cost_nanos: String(42_500_000 - 80_000_000), unpriced_calls: 0, unmetered_calls: 0, error_calls: 0 },
-  ]);
+  // As repricing and settle store a change: a new revision, and the difference in the rollup.
+  await insertCalls(store, revised);
+  await store.insertRows(`${db}.llm_usage_daily`, [...rollupChange(calls[9]!, revised[0]!), ...rollupChange(calls[13]!, revised[1]!)]);
   await store.insertRows(`${db}.clients`, [
     { id: 'acme', name: 'Acme Corp', markup_bp: 2500, monthly_budget_nanos: '50000000', alert_thresholds_pct: [50, 80, 100], hard_cap: 1, in_config: 1, updated_at: '2026-10-01 00:00:00' },
-    { id: 'globex', name: 'Globex', markup_bp: 1000, monthly_budget_nanos: '75000000', alert_thresholds_pct: [80, 100], hard_cap: 0, in_config: 1, updated_at: '2026-10-01 00:00:00' },
+    // Globex's billing periods start on the 5th: its October period runs from 5 October.
+    { id: 'globex', name: 'Globex', markup_bp: 1000, monthly_budget_nanos: '75000000', alert_thresholds_pct: [80, 100], hard_cap: 0, in_config: 1, period_start_day: 5, updated_at: '2026-10-01 00:00:00' },
   ]);
   await store.insertRows(`${db}.ingest_stats`, [
     ...[['received', 10, 0], ['billed', 6, 6000], ['ignored', 3, 0], ['unmetered', 1, 0]].map(([outcome, spans, lag]) => ({ minute: '2026-10-10 12:00:00', outcome, spans, lag_ms_sum: lag })),

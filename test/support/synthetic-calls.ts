@@ -36,6 +36,9 @@ const MODELS = [
   ['anthropic', 'claude-opus-4-20250514', 15000, 1500, 18750, 75000],
 ] as const;
 
+// Named, so columns added by later migrations take their defaults.
+const CALL_COLUMNS = 'timestamp, trace_id, span_id, parent_span_id, client_id, client_key, project, feature, app, environment, user_id, provider, operation, request_model, response_model, response_id, service_tier, price_key, input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, input_cost_nanos, cached_input_cost_nanos, cache_write_cost_nanos, output_cost_nanos, cost_nanos, producer_cost_nanos, priced, metered, estimated, duration_ms, status, error_type, dialect, scope_name, tag_keys, tag_values, received_at, revision';
+
 const list = (values: readonly (string | number)[]) => `[${values.map((v) => (typeof v === 'number' ? String(v) : `'${v}'`)).join(', ')}]`;
 const column = (i: number) => list(MODELS.map((m) => m[i]!));
 
@@ -50,16 +53,16 @@ export function clientsInsert(database: string, updatedAt: string): string {
 export function callsInsert(database: string, rows: number, end: string, days: number): string {
   const h = (salt: number) => `cityHash64(number, ${salt})`;
   return `
-INSERT INTO ${database}.llm_calls
+INSERT INTO ${database}.llm_calls (${CALL_COLUMNS})
 SELECT
     toDateTime(toUInt32(toDateTime('${end}', 'UTC')) - (${h(1)} % ${days * 86400}), 'UTC') AS timestamp,
-    concat(hex(${h(2)}), hex(${h(3)})) AS trace_id, lower(hex(${h(4)})) AS span_id, '' AS parent_span_id,
+    lower(concat(hex(${h(2)}), hex(${h(3)}))) AS trace_id, lower(hex(${h(4)})) AS span_id, '' AS parent_span_id,
     if(${h(5)} % 100 < 3, '', ${list(SYNTHETIC_CLIENTS.map((c) => c[0]))}[1 + intDiv((${h(6)} % 1000) * (${h(6)} % 1000) * 12, 1000000)]) AS client_id,
     'tokenledger.client.id' AS client_key,
     ['support-bot', 'search', 'reports', 'onboarding'][1 + ${h(7)} % 4] AS project,
     ['chat', 'summarize', 'classify', 'extract', 'rerank'][1 + ${h(8)} % 5] AS feature,
     ['api', 'worker', 'web'][1 + ${h(9)} % 3] AS app, 'production' AS environment, concat('u-', toString(${h(10)} % 5000)) AS user_id,
-    ${column(0)}[m] AS provider, 'chat' AS operation,
+    if(unpriced, 'openai', ${column(0)}[m]) AS provider, 'chat' AS operation,
     if(unpriced, 'ft:gpt-4o-mini:custom', ${column(1)}[m]) AS request_model, request_model AS response_model, '' AS response_id, '' AS service_tier,
     if(unpriced, '', concat(provider, '/', request_model, '@2025-01-01')) AS price_key,
     if(metered, 200 + ${h(11)} % 6000, 0) AS input_tokens,
@@ -91,8 +94,8 @@ FROM
 /** One row per minute and outcome over the `days` days before `end`, with a daily rhythm. */
 export function ingestStatsInsert(database: string, end: string, days: number): string {
   return `
-INSERT INTO ${database}.ingest_stats
-SELECT minute, outcome, spans, if(outcome = 'billed', spans * (400 + cityHash64(number, 2) % 1500), 0) AS lag_ms_sum
+INSERT INTO ${database}.ingest_stats (minute, outcome, spans, lag_ms_sum)
+SELECT minute, outcome, spans, if(outcome = 'billed', spans * (700 + toUInt64(400 * (1 + sin(number / 47.0))) + cityHash64(number, 2) % 250), 0) AS lag_ms_sum
 FROM
 (
     SELECT number, toDateTime(toUInt32(toStartOfMinute(toDateTime('${end}', 'UTC'))) - number * 60, 'UTC') AS minute,

@@ -1,5 +1,6 @@
 -- The shape of every received trace, kept briefly for the settle stage (docs/normalization.md
--- "Settle"): one compact row per span, GenAI or not, so a model call can inherit the client of
+-- "Settle"): one compact row per span that is not a billed call (a call's llm_calls row already
+-- holds its parent and client), so a model call can inherit the client of
 -- an ancestor (an HTTP server span a middleware tagged) and nested or repeated calls can be
 -- recognised, even when the spans arrive in different requests. Written in the same flush as the
 -- calls, so nothing is acknowledged before its link is stored. Re-sent spans collapse on merge.
@@ -15,8 +16,6 @@ CREATE TABLE IF NOT EXISTS {db}.span_links {on_cluster}
     -- The span's own client (span, resource, configured extra keys) and the key it came from.
     client_id String,
     client_key String,
-    -- 1 when the span became an llm_calls row.
-    is_call UInt8,
     received_at DateTime('UTC')
 )
 ENGINE = {engine:ReplacingMergeTree}

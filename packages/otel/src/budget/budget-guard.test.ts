@@ -12,6 +12,8 @@ beforeAll(async () => {
       globex: budget('globex', { budget: '100', spent: '120.50', remaining: '-20.500', status: 'exceeded', hardCap: true }),
       soft: budget('soft', { budget: '10', spent: '12', remaining: '-2', status: 'exceeded', hardCap: false }),
       'a b/c': budget('a b/c', { budget: '10', spent: '1', remaining: '9', status: 'ok', hardCap: true }),
+      // The receiver's answer for a client configured without a monthly budget.
+      unbudgeted: { client: 'unbudgeted', period: '2026-11', budget_usd: null, spent_usd: '3.5', remaining_usd: null, used_pct: null, status: 'ok', hard_cap: true, projected_usd: '7' },
     }),
   );
 });
@@ -34,12 +36,13 @@ describe('createBudgetGuard', () => {
     expect(server.requests[0]?.path).toBe('/api/v1/budgets/globex');
   });
 
-  it('lets through soft caps, clients without a budget, and escapes the client id in the path', async () => {
+  it('lets through soft caps, clients without a budget (404 or budget_usd null), and escapes the client id in the path', async () => {
     const guard = createBudgetGuard({ url: `${server.url}/` });
     expect((await guard.check('soft'))?.status).toBe('exceeded');
     expect(await guard.check('nobody')).toBeUndefined();
+    expect(await createBudgetGuard({ url: server.url, failOpen: false }).check('unbudgeted')).toBeUndefined();
     expect((await guard.check('a b/c'))?.status).toBe('ok');
-    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/budgets/soft', '/api/v1/budgets/nobody', '/api/v1/budgets/a%20b%2Fc']);
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/budgets/soft', '/api/v1/budgets/nobody', '/api/v1/budgets/unbudgeted', '/api/v1/budgets/a%20b%2Fc']);
   });
 
   it('lets a burst near the cap through only as far as its reservations fit, on one answer', async () => {

@@ -22,6 +22,15 @@ function money(body: Record<string, unknown>, key: string): string {
   return text;
 }
 
+/**
+ * The receiver answers 200 with `budget_usd: null` (and `remaining_usd: null`) for a client it
+ * knows without a monthly budget (packages/receiver/src/billing/budget-status.ts); like a 404,
+ * that means there is nothing to enforce.
+ */
+export function isWithoutBudget(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as Record<string, unknown>).budget_usd === null;
+}
+
 /** Checks the parts the guard relies on; the others are passed along as they came. */
 export function parseBudgetStatus(body: unknown): BudgetStatus {
   if (typeof body !== 'object' || body === null) throw new TypeError('budget answer is not a JSON object');

@@ -1,5 +1,5 @@
 import { BudgetUnavailableError } from '../errors.js';
-import { parseBudgetStatus, type BudgetStatus } from './budget-status.js';
+import { isWithoutBudget, parseBudgetStatus, type BudgetStatus } from './budget-status.js';
 
 export interface BudgetEndpoint {
   /** The receiver's base URL, e.g. `http://tokenledger:4318`. */
@@ -10,7 +10,7 @@ export interface BudgetEndpoint {
   timeoutMs?: number;
 }
 
-/** Asks the receiver for a client's budget; `undefined` when the client has no budget (404). */
+/** Asks the receiver for a client's budget; `undefined` when the client has no budget (404, or `budget_usd: null`). */
 export async function fetchBudget(endpoint: BudgetEndpoint, client: string): Promise<BudgetStatus | undefined> {
   const url = `${endpoint.url.replace(/\/+$/, '')}/api/v1/budgets/${encodeURIComponent(client)}`;
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -30,7 +30,8 @@ export async function fetchBudget(endpoint: BudgetEndpoint, client: string): Pro
     throw new BudgetUnavailableError(`budgets endpoint ${url} answered HTTP ${response.status}`);
   }
   try {
-    return parseBudgetStatus(await response.json());
+    const body: unknown = await response.json();
+    return isWithoutBudget(body) ? undefined : parseBudgetStatus(body);
   } catch (error) {
     throw new BudgetUnavailableError(`budgets endpoint ${url} gave a bad answer`, { cause: error });
   }

@@ -69,6 +69,8 @@ const settleSchema = z
     window_minutes: z.number().int().min(1).max(10_080).default(60),
     /** Days of span_links kept (whole days dropped); must cover the window. */
     link_retention_days: z.number().int().min(1).max(365).default(3),
+    /** Receivers sharing a database take turns per slot of this many seconds; a run must end within half. */
+    lease_seconds: z.number().int().min(4).max(3_600).default(60),
   })
   .strict();
 
@@ -80,7 +82,7 @@ export const fileConfigSchema = z
     clients: z.array(clientSchema).default([]),
     pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
     attribution: attributionSchema.default({ client_keys: [] }),
-    settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3 }),
+    settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
   })

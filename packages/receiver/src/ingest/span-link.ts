@@ -5,7 +5,7 @@ import type { SpanLinkRow } from '../store/span-links.js';
 const MAX_TEXT = 512;
 
 /** The compact link row of one span (store/span-links.ts); `client` is its own attribution. */
-export function toLinkRow(span: DecodedSpan, client: readonly [string, string], isCall: boolean, receivedAt: string): SpanLinkRow {
+export function toLinkRow(span: DecodedSpan, client: readonly [string, string], receivedAt: string): SpanLinkRow {
   return {
     trace_id: span.traceId,
     span_id: span.spanId,
@@ -14,7 +14,6 @@ export function toLinkRow(span: DecodedSpan, client: readonly [string, string], 
     timestamp: startText(span, receivedAt),
     client_id: client[0].slice(0, MAX_TEXT),
     client_key: client[1].slice(0, MAX_TEXT),
-    is_call: isCall ? 1 : 0,
     received_at: receivedAt,
   };
 }

@@ -11,7 +11,7 @@ export type SpanOutcome = (typeof SPAN_OUTCOMES)[number];
 
 export interface IngestBatch {
   rows: CallRow[];
-  /** One per span (calls included) when the stages resolve span clients: the settle stage's tree. */
+  /** One per span that is not a call, when the stages resolve span clients: the settle stage's tree. */
   links: SpanLinkRow[];
   counts: Record<SpanOutcome, number>;
   /** Distinct reasons, for the OTLP partial-success error_message. */
@@ -42,10 +42,8 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
   let lagMsSum = 0;
   for (const span of decoded.spans) {
     const outcome = stages.normalize(span);
-    if (stages.spanClient) {
-      const client = outcome.kind === 'call' ? ([outcome.call.attribution.clientId, outcome.call.attribution.clientKey] as const) : stages.spanClient(span);
-      links.push(toLinkRow(span, client, outcome.kind === 'call', receivedText));
-    }
+    // A call's row already holds its place in the trace; every other span gets a link row.
+    if (stages.spanClient && outcome.kind !== 'call') links.push(toLinkRow(span, stages.spanClient(span), receivedText));
     if (outcome.kind === 'ignored') {
       counts.ignored++;
     } else if (outcome.kind === 'rejected') {

@@ -35,7 +35,7 @@ export const usageQuerySchema = rangeSchema.and(
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
 export interface UsageRow {
-  [key: string]: string | number;
+  [key: string]: string | number | undefined;
   calls: number;
   input_tokens: number;
   cached_input_tokens: number;
@@ -45,6 +45,12 @@ export interface UsageRow {
   cost_usd: string;
   unpriced_calls: number;
   unmetered_calls: number;
+  /** Only when some calls of the row carried a producer's own cost (OpenLIT, OpenInference, Langfuse). */
+  producer_cost_calls?: number;
+  /** the producers' cost of those calls, summed; never billed */
+  producer_cost_usd?: string;
+  /** our cost minus the producers' over those same calls: positive = we bill more than they estimated */
+  drift_usd?: string;
 }
 
 export interface UsageReport {
@@ -62,11 +68,26 @@ const MEASURES = `count() AS calls,
   sum(reasoning_tokens) AS reasoning_tokens,
   toString(sum(cost_nanos)) AS cost_nanos,
   sum(metered = 1 AND priced = 0) AS unpriced_calls,
-  sum(metered = 0) AS unmetered_calls`;
+  sum(metered = 0) AS unmetered_calls,
+  countIf(isNotNull(producer_cost_nanos)) AS producer_cost_calls,
+  toString(sumIf(assumeNotNull(producer_cost_nanos), isNotNull(producer_cost_nanos))) AS producer_nanos,
+  toString(sumIf(input_cost_nanos + cached_input_cost_nanos + cache_write_cost_nanos + output_cost_nanos, isNotNull(producer_cost_nanos))) AS compared_nanos`;
 
-/** The WHERE clause every report over llm_calls shares: the range, and a client when given. */
+/** Drift fields (reference §9 rule 12: producer cost is advisory, compared, never billed). */
+function drift(r: Record<string, string>): Partial<UsageRow> {
+  const calls = Number(r.producer_cost_calls ?? 0);
+  if (calls === 0) return {};
+  const theirs = BigInt(r.producer_nanos ?? '0');
+  // cost_nanos is aliased above, so our cost is summed from its four parts (docs/schema.md).
+  return { producer_cost_calls: calls, producer_cost_usd: formatUsd(theirs), drift_usd: formatUsd(BigInt(r.compared_nanos ?? '0') - theirs) };
+}
+
+/**
+ * The WHERE clause every report over llm_calls shares: the range, a client when given, and billed
+ * calls only: a call the settle stage marked as repeating another (`duplicate_of`) is never billed.
+ */
 export function callsFilter(range: { from: Date; to: Date }, client: string | undefined): SqlFragment {
-  const parts = [sql`timestamp >= ${range.from}`, sql`timestamp < ${range.to}`];
+  const parts = [sql`timestamp >= ${range.from}`, sql`timestamp < ${range.to}`, sql`duplicate_of = ''`];
   if (client !== undefined) parts.push(sql`client_id = ${client}`);
   return joinSql(parts, ' AND ');
 }
@@ -97,6 +118,7 @@ ORDER BY ${order}`;
       cost_usd: formatUsd(BigInt(r.cost_nanos ?? '0')),
       unpriced_calls: num(r.unpriced_calls),
       unmetered_calls: num(r.unmetered_calls),
+      ...drift(r),
     })),
   };
 }

@@ -1,6 +1,6 @@
+import { billingPlugin } from '../billing/index.js';
 import { reportsPlugin } from '../reports/index.js';
-import { settlePlugin } from '../settle/index.js';
 import type { ReceiverPlugin } from './receiver.js';
 
 /** The features `tokenledger serve` runs on top of ingest. */
-export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, settlePlugin];
+export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, billingPlugin];

@@ -1,4 +1,5 @@
 export { settle, type SettleOptions, type SettleResult } from './settle-run.js';
-export { settlePlugin, type SettleInstance } from './settle-plugin.js';
+export { settlePlugin, processLease, type SettleInstance } from './settle-plugin.js';
+export { acquireLease, type LeaseOptions } from './settle-lease.js';
 export { planTrace, ownClient, INHERITED, type CallDecision, type SettleCall } from './settle-plan.js';
 export { dropExpiredLinks } from './link-retention.js';

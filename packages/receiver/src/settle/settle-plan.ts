@@ -108,6 +108,7 @@ function sameResponse(tree: TraceTree, calls: readonly SettleCall[]): Map<string
  * Rule 4: an ancestor call is a repeat when a billed descendant has its (input, output), or when
  * its nearest billed descendants add up to at least its usage (within 1%: an agent span carrying
  * its children's totals). Decided bottom-up, so a chain of wrappers collapses onto the leaf.
+ * One exception keeps the money exact: of two equal calls, the one reporting cache detail wins.
  */
 function nestedRepeats(tree: TraceTree, byId: Map<string, SettleCall>, duplicateOf: Map<string, string>): void {
   const visited = new Set<string>();
@@ -130,9 +131,12 @@ function nestedRepeats(tree: TraceTree, byId: Map<string, SettleCall>, duplicate
     const input = below.reduce((n, d) => n + Number(d.input_tokens), 0);
     const output = below.reduce((n, d) => n + Number(d.output_tokens), 0);
     const covers = input * 100 >= Number(call.input_tokens) * 99 && output * 100 >= Number(call.output_tokens) * 99;
-    if (same) duplicateOf.set(id, same.span_id);
+    // Equal usage, but the wrapper reports the cache and the leaf does not (the official OpenAI
+    // instrumentation never reports cached tokens): bill the wrapper, which prices exactly.
+    if (same && detail(call) > detail(same)) duplicateOf.set(same.span_id, id);
+    else if (same) duplicateOf.set(id, same.span_id);
     else if (covers) duplicateOf.set(id, below[0]!.span_id);
   };
   for (const root of tree.roots()) visit(root);
-  for (const id of byId.keys()) visit(id); // spans caught in a parent cycle (malformed ids)
+  for (const id of [...byId.keys()].sort()) visit(id); // spans caught in a parent cycle (malformed ids)
 }

@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { SettleConfig } from '../config/config-schema.js';
 import type { PluginInstance, ReceiverPlugin } from '../server/receiver.js';
+import type { LeaseOptions } from './settle-lease.js';
 import { dropExpiredLinks } from './link-retention.js';
 import { settle, type SettleResult } from './settle-run.js';
 
 const HOUR_MS = 3_600_000;
+
+/** The lease of one process: receivers sharing a database settle in turn (settle-lease.ts). */
+export function processLease(config: SettleConfig): LeaseOptions {
+  return { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, seconds: config.lease_seconds, claimDelayMs: 1_000 };
+}
 
 export interface SettleInstance extends PluginInstance {
   /** One run now (what the timer does); resolves with its result. */
@@ -23,9 +32,10 @@ export const settlePlugin: ReceiverPlugin = {
     let running: Promise<unknown> | null = null;
     let error: Error | null = null;
     let lastRetention = 0;
+    const lease = processLease(options);
     const runOnce = async () => {
       const at = now();
-      const result = await settle(store, { now: at, windowMs: options.window_minutes * 60_000 });
+      const result = await settle(store, { now: at, windowMs: options.window_minutes * 60_000, lease });
       if (at.getTime() - lastRetention >= HOUR_MS) {
         await dropExpiredLinks(store, at, options.link_retention_days);
         lastRetention = at.getTime();

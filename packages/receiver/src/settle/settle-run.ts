@@ -12,6 +12,7 @@ import { sql } from '../clickhouse/sql.js';
 import { insertCalls, LLM_CALLS, type CallRow } from '../store/llm-calls.js';
 import { SPAN_LINKS } from '../store/span-links.js';
 import { rollupChange } from './rollup-delta.js';
+import { acquireLease, stillHeld, type LeaseOptions } from './settle-lease.js';
 import { planTrace, type SettleCall } from './settle-plan.js';
 import type { TreeSpan } from './trace-tree.js';
 
@@ -19,11 +20,15 @@ export interface SettleOptions {
   now: Date;
   /** Traces with a call or span received in [now - windowMs, now] are settled. */
   windowMs: number;
-  /** How far before the window a call of such a trace may have started (default 2 days). */
+  /** How far before the window a call of such a trace may have started (default 7 days). */
   lookbackMs?: number;
+  /** With several receivers on one database: run only while holding the slot lease (settle-lease.ts). */
+  lease?: LeaseOptions;
 }
 
 export interface SettleResult {
+  /** true when another receiver held the lease (nothing was read or written) */
+  skipped: boolean;
   traces: number;
   calls: number;
   /** calls rewritten: re-attributed, marked repeats, or both */
@@ -47,7 +52,7 @@ const DAY_MS = 86_400_000;
 
 async function loadCalls(store: StoreClient, options: SettleOptions): Promise<StoredCall[]> {
   const since = new Date(options.now.getTime() - options.windowMs);
-  const earliest = new Date(since.getTime() - (options.lookbackMs ?? 2 * DAY_MS));
+  const earliest = new Date(since.getTime() - (options.lookbackMs ?? 7 * DAY_MS));
   const db = store.database;
   return store.queryRows<StoredCall>(
     `SELECT * FROM ${db}.${LLM_CALLS} FINAL
@@ -82,7 +87,11 @@ function toTreeSpan(link: LinkRecord): TreeSpan {
   return { spanId: link.span_id, parentSpanId: link.parent_span_id, spanKind: Number(link.span_kind), clientId: link.client_id, clientKey: link.client_key };
 }
 
+const SKIPPED: SettleResult = Object.freeze({ skipped: true, traces: 0, calls: 0, changed: 0, inherited: 0, duplicates: 0 });
+
 export async function settle(store: StoreClient, options: SettleOptions): Promise<SettleResult> {
+  const slot = options.lease ? await acquireLease(store, options.lease) : null;
+  if (options.lease && slot === null) return SKIPPED;
   const calls = await loadCalls(store, options);
   const byTrace = groupBy(calls, (c) => c.trace_id);
   const links = groupBy(await loadLinks(store, [...byTrace.keys()]), (l) => l.trace_id);
@@ -96,10 +105,13 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
       rewrites.push({ before: call, after });
     }
   }
+  // A run that outlived its slot writes nothing: the next slot's holder may already be running.
+  if (options.lease && rewrites.length && !(await stillHeld(store, options.lease, slot!))) return SKIPPED;
   await insertCalls(store, rewrites.map((r) => r.after));
   const rollup = rewrites.flatMap((r) => rollupChange(r.before, r.after));
   if (rollup.length) await store.insertRows(`${store.database}.llm_usage_daily`, rollup);
   return {
+    skipped: false,
     traces: byTrace.size,
     calls: calls.length,
     changed: rewrites.length,

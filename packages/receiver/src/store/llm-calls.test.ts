@@ -23,8 +23,8 @@ describe('llm_calls on a real ClickHouse', () => {
     await storeCalls(store, [sampleRow(), big]);
     const rows = await db.queryRows<Record<string, unknown>>(`SELECT * FROM ${db.name}.llm_calls FINAL ORDER BY span_id`);
     expect(rows).toEqual([
-      { ...sampleRow(), input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0' },
-      { ...big, input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0' },
+      { ...sampleRow(), input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0', duplicate_of: '' },
+      { ...big, input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0', duplicate_of: '' },
     ]);
     const [sum] = await db.queryRows<{ usd: string }>(`SELECT toString(sum(cost_nanos)) AS usd FROM ${db.name}.llm_calls`);
     expect(sum).toEqual({ usd: '9007199257990993' });

@@ -2,7 +2,7 @@ import type { StoreClient } from '../clickhouse/store-client.js';
 import type { CallRow } from './llm-calls.js';
 
 /**
- * The span_links table (migration 0008): one compact row per received span, the trace shape the
+ * The span_links table (migration 0008): one compact row per received span that is not a call, the trace shape the
  * settle stage walks. Rows ride the batch writer beside call rows, so a request is acknowledged
  * only when both are stored.
  */
@@ -14,7 +14,6 @@ export interface SpanLinkRow {
   timestamp: string; // 'YYYY-MM-DD hh:mm:ss' UTC
   client_id: string;
   client_key: string;
-  is_call: 0 | 1;
   received_at: string;
 }
 

@@ -7,6 +7,7 @@ import { usageCommand } from './usage.js';
 import { exportCommand } from './export.js';
 import { demoCommand } from './demo.js';
 import { repriceCommand } from './reprice.js';
+import { settleCommand } from './settle.js';
 import { invoiceCommand } from './invoice.js';
 import { budgetsCommand } from './budgets.js';
 import { clientsCommand } from './clients.js';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   exportCommand,
   demoCommand,
   repriceCommand,
+  settleCommand,
   invoiceCommand,
   budgetsCommand,
   clientsCommand,
