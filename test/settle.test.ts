@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, type SettleResult } from '../packages/receiver/src/settle/index.js';
+import { main } from '../packages/receiver/src/cli/main.js';
+import { settle, type SettleInstance, type SettleResult } from '../packages/receiver/src/settle/index.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
 import { postTrace, type JsonSpan } from './support/trace-json.js';
 
@@ -135,5 +139,62 @@ describe('settle with several receivers on one database', () => {
     expect(results.filter((x) => !x.skipped)).toEqual([{ skipped: false, traces: 1, calls: 2, changed: 1, inherited: 0, duplicates: 1 }]);
     const [rollup] = await r.db.queryRows(`SELECT toString(sum(calls)) AS n, toString(sum(cost_nanos)) AS cost FROM ${r.db.name}.llm_usage_daily WHERE client_id = 'lease-co'`);
     expect(rollup).toEqual({ n: '1', cost: '3250000' });
+  });
+});
+
+describe('tokenledger settle', () => {
+  let r: TestReceiver;
+  beforeAll(async () => {
+    r = await startTestReceiver('settle_cli', { yaml: 'settle:\n  enabled: false\n' });
+  });
+  afterAll(async () => r.stop());
+
+  const cli = async (args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-settle-'));
+    writeFileSync(join(dir, 'tokenledger.yaml'), 'settle:\n  lease_seconds: 4\n');
+    let out = '';
+    const code = await main(['settle', ...args, '--config', join(dir, 'tokenledger.yaml')], {
+      stdout: { write: (t) => void (out += t) },
+      stderr: { write: (t) => void (out += t) },
+      env: { CLICKHOUSE_URL: r.db.url, CLICKHOUSE_DATABASE: r.db.name },
+      cwd: dir,
+    });
+    return [code, out];
+  };
+
+  it('settles once and says what it changed; a second run changes nothing', async () => {
+    await postTrace(r.url, [
+      { traceId: trace(7), spanId: span(0x71), name: 'GET /report', kind: 2, scope: 'http', start: at(0), attributes: { 'tokenledger.client.id': 'cli-co' } },
+      call(7, 0x72, 0x71, '@opentelemetry/instrumentation-openai', { ...chat(500, 200), 'gen_ai.system': 'openai' }, at(0.1)),
+    ]);
+    expect(await cli([])).toEqual([0, 'settled: 1 traces, 1 calls; changed 1 (1 clients inherited, 0 repeats unbilled)\n']);
+    expect(await cli(['--window-minutes', '120'])).toEqual([0, 'settled: 1 traces, 1 calls; changed 0 (0 clients inherited, 0 repeats unbilled)\n']);
+    expect(await cli(['--window-minutes', '0'])).toEqual([2, 'tokenledger settle: --window-minutes must be a whole number of minutes, at least 1\n']);
+  });
+});
+
+describe('settle inside serve', () => {
+  let r: TestReceiver;
+  beforeAll(async () => {
+    r = await startTestReceiver('settle_plugin', { yaml: 'settle:\n  interval_seconds: 3600\n  lease_seconds: 4\n' });
+  });
+  afterAll(async () => r.stop());
+
+  it('runs as a receiver plugin under the lease and settles what was ingested', async () => {
+    await postTrace(r.url, [
+      { traceId: trace(8), spanId: span(0x81), name: 'POST /chat', kind: 2, scope: 'http', start: at(0), attributes: { 'tokenledger.client.id': 'plugin-co' } },
+      call(8, 0x82, 0x81, '@opentelemetry/instrumentation-openai', { ...chat(500, 200), 'gen_ai.system': 'openai' }, at(0.1)),
+    ]);
+    const plugin = r.server.receiver.plugins.find((p): p is SettleInstance => 'runOnce' in p)!;
+    let result = await plugin.runOnce();
+    // The run waits its turn: only the first half of a 4-second lease slot starts one.
+    for (let attempt = 0; result.skipped && attempt < 8; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      result = await plugin.runOnce();
+    }
+    expect(result).toEqual({ skipped: false, traces: 1, calls: 1, changed: 1, inherited: 1, duplicates: 0 });
+    expect(plugin.lastError()).toBeNull();
+    const body = (await (await fetch(`${r.url}/api/v1/usage?${RANGE}&client=plugin-co`)).json()) as { rows: Array<{ cost_usd: string }> };
+    expect(body.rows.map((x) => x.cost_usd)).toEqual(['0.003250000']);
   });
 });

@@ -26,16 +26,18 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   const listed = new Set<string>();
   const background = new Set<Promise<unknown>>();
 
+  const track = (p: Promise<unknown>) => {
+    background.add(p);
+    void p.finally(() => background.delete(p));
+  };
+
   // Ids seen in traffic without a config entry go into `clients` (in_config = 0) when first seen.
   const listNewClients = (rows: readonly CallRow[]) => {
     const fresh = [...new Set(rows.map((r) => r.client_id))].filter((id) => id !== '' && !listed.has(id));
     fresh.forEach((id) => listed.add(id));
     const unconfigured = fresh.map((id) => directory.get(id)).filter((c) => !c.inConfig);
     if (!unconfigured.length) return;
-    const p = insertClients(ctx.store, unconfigured, ctx.now())
-      .catch(() => unconfigured.forEach((c) => listed.delete(c.id)))
-      .finally(() => background.delete(p));
-    background.add(p);
+    track(insertClients(ctx.store, unconfigured, ctx.now()).catch(() => unconfigured.forEach((c) => listed.delete(c.id))));
   };
 
   return {
@@ -48,6 +50,11 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     onStored(rows) {
       monitor.observe(rows);
       listNewClients(rows);
+    },
+    // Settle marked repeats or moved calls to a client: spend figures are read again from the
+    // deduplicated calls (a failed reload keeps the previous figures until the next one).
+    onRewritten() {
+      track(monitor.reload().catch(() => undefined));
     },
     idle: async () => {
       await Promise.all([...background]);

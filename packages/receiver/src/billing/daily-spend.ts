@@ -1,6 +1,7 @@
 import { parseScaled } from '@tokenledger/pricing';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { ident, sql } from '../clickhouse/sql.js';
+import { billedCallsWhere } from '../store/llm-calls.js';
 
 const DAY_MS = 86_400_000;
 export const dayText = (d: Date) => d.toISOString().slice(0, 10);
@@ -22,7 +23,7 @@ export class DailySpend {
     const from = new Date(Date.parse(dayText(today)) - 7 * DAY_MS);
     const rows = await store.queryRows<{ client_id: string; day: string; cost: string }>(
       sql`SELECT client_id, toString(toDate(timestamp)) AS day, toString(sum(cost_nanos)) AS cost FROM ${ident(store.database)}.llm_calls FINAL
-WHERE timestamp >= ${from} GROUP BY client_id, day`.text,
+WHERE ${billedCallsWhere({ from })} GROUP BY client_id, day`.text,
     );
     this.spent.clear();
     for (const r of rows) this.add(r.client_id, r.day, BigInt(r.cost));

@@ -1,5 +1,6 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { ident, sql } from '../clickhouse/sql.js';
+import { billedCallsWhere } from '../store/llm-calls.js';
 import type { BillingPeriod } from './billing-period.js';
 
 /** One provider x model x (priced, metered) group of a client's calls in a period. */
@@ -33,7 +34,7 @@ export async function usageGroups(store: StoreClient, client: string, period: Bi
   toString(sum(reasoning_tokens)) AS reasoning_tokens,
   toString(sum(cost_nanos)) AS cost_nanos
 FROM ${ident(store.database)}.llm_calls FINAL
-WHERE client_id = ${client} AND timestamp >= ${period.start} AND timestamp < ${period.end}
+WHERE ${billedCallsWhere({ from: period.start, to: period.end, client })}
 GROUP BY provider, model, priced, metered
 ORDER BY provider, model, priced, metered`;
   const rows = await store.queryRows<RawGroup>(query.text);

@@ -1,5 +1,6 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { ident, sql } from '../clickhouse/sql.js';
+import { billedCallsWhere } from '../store/llm-calls.js';
 import type { BillingPeriod } from './billing-period.js';
 
 /**
@@ -47,7 +48,7 @@ export class SpendLedger {
   async load(store: StoreClient, startDay: number, period: BillingPeriod, belongs: (client: string) => boolean): Promise<void> {
     const rows = await store.queryRows<{ client_id: string; cost: string }>(
       sql`SELECT client_id, toString(sum(cost_nanos)) AS cost FROM ${ident(store.database)}.llm_calls FINAL
-WHERE timestamp >= ${period.start} AND timestamp < ${period.end} GROUP BY client_id`.text,
+WHERE ${billedCallsWhere({ from: period.start, to: period.end })} GROUP BY client_id`.text,
     );
     for (const [key] of this.spent) if (key.endsWith(`\u0000${period.label}`) && belongs(key.split('\u0000')[0]!)) this.spent.delete(key);
     for (const r of rows) if (belongs(r.client_id)) this.spent.set(SpendLedger.key(r.client_id, period.label), BigInt(r.cost));

@@ -32,14 +32,19 @@ export class SpendMonitor {
 
   /** Loads the current period of every start day, the last 8 days, and what fired before. */
   async load(): Promise<void> {
+    await this.reload();
+    this.alerter.resend(await this.alerter.load());
+    // Thresholds crossed while no receiver ran (or whose claim was lost) fire now.
+    for (const client of this.directory.configured()) this.checkClient(client);
+  }
+
+  /** Reads the spend figures again from ClickHouse, after stored calls were rewritten. */
+  async reload(): Promise<void> {
     const now = this.now();
     for (const day of this.directory.startDays()) {
       await this.ledger.load(this.store, day, periodAt(now, day), (id) => this.directory.get(id).periodStartDay === day);
     }
     await this.daily.load(this.store, now);
-    this.alerter.resend(await this.alerter.load());
-    // Thresholds crossed while no receiver ran (or whose claim was lost) fire now.
-    for (const client of this.directory.configured()) this.checkClient(client);
   }
 
   /** The spend of a client's current period, loading its window from ClickHouse when not tracked. */

@@ -49,8 +49,8 @@ describe('two migrators starting at once', () => {
     const b = createStoreClient(config);
     try {
       const [ra, rb] = await Promise.all([migrate(a, { database: db.name, cluster: null }), migrate(b, { database: db.name, cluster: null })]);
-      expect([...ra.applied, ...ra.alreadyApplied].sort()).toEqual(ALL);
-      expect([...rb.applied, ...rb.alreadyApplied].sort()).toEqual(ALL);
+      expect([...ra.applied, ...ra.alreadyApplied].sort((x, y) => x - y)).toEqual(ALL);
+      expect([...rb.applied, ...rb.alreadyApplied].sort((x, y) => x - y)).toEqual(ALL);
       const versions = await db.queryRows<{ version: number }>(`SELECT DISTINCT version FROM ${db.name}.schema_migrations ORDER BY version`);
       expect(versions.map((v) => Number(v.version))).toEqual(ALL);
       expect(await migrationsApplied(a, { database: db.name, cluster: null })).toBe(true);

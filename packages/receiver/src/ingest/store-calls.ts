@@ -21,9 +21,9 @@ export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<
 }
 
 /**
- * One flush with span links: calls first, then links (span_links collapses re-sent spans itself).
- * If the link insert fails the request is refused and re-sent; its calls are then caught as
- * already stored, and its links are written.
+ * One flush with span links. Calls and links are inserted side by side: if either insert fails
+ * the request is refused and re-sent, and the retry finds its calls already stored (dropped
+ * above) and its links collapse on their key (span_links is a ReplacingMergeTree).
  */
 export async function storeIngestRows(client: StoreClient, rows: readonly IngestRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
   const calls: CallRow[] = [];
@@ -32,7 +32,6 @@ export async function storeIngestRows(client: StoreClient, rows: readonly Ingest
     if (isSpanLink(row)) links.push(row);
     else calls.push(row);
   }
-  const result = await storeCalls(client, calls);
-  await insertLinks(client, links);
+  const [result] = await Promise.all([storeCalls(client, calls), insertLinks(client, links)]);
   return result;
 }

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { rangeSchema } from './report-range.js';
-import { callsFilter } from './usage-report.js';
+import { billedCallsWhere } from '../store/llm-calls.js';
 
 export const exportQuerySchema = rangeSchema.and(z.object({ client: z.string().max(256).optional() }));
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
@@ -30,7 +30,7 @@ const moneyHeader = (column: string) => column.replace('_nanos', '_usd');
  * from ClickHouse so a month of calls never sits in memory.
  */
 export async function* exportCallsCsv(store: StoreClient, query: ExportQuery): AsyncGenerator<string> {
-  const where = callsFilter(query, query.client).text;
+  const where = billedCallsWhere(query).text;
   const tagRows = await store.queryRows<{ key: string }>(
     `SELECT DISTINCT arrayJoin(tag_keys) AS key FROM ${store.database}.llm_calls WHERE ${where} ORDER BY key`,
   );

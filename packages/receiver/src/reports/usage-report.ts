@@ -1,7 +1,7 @@
 import { formatUsd } from '@tokenledger/pricing';
 import { z } from 'zod';
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { joinSql, sql, SqlFragment } from '../clickhouse/sql.js';
+import { billedCallsWhere } from '../store/llm-calls.js';
 import { rangeSchema } from './report-range.js';
 
 /** group_by keys of /api/v1/usage and the llm_calls expression each one reads. */
@@ -82,23 +82,13 @@ function drift(r: Record<string, string>): Partial<UsageRow> {
   return { producer_cost_calls: calls, producer_cost_usd: formatUsd(theirs), drift_usd: formatUsd(BigInt(r.compared_nanos ?? '0') - theirs) };
 }
 
-/**
- * The WHERE clause every report over llm_calls shares: the range, a client when given, and billed
- * calls only: a call the settle stage marked as repeating another (`duplicate_of`) is never billed.
- */
-export function callsFilter(range: { from: Date; to: Date }, client: string | undefined): SqlFragment {
-  const parts = [sql`timestamp >= ${range.from}`, sql`timestamp < ${range.to}`, sql`duplicate_of = ''`];
-  if (client !== undefined) parts.push(sql`client_id = ${client}`);
-  return joinSql(parts, ' AND ');
-}
-
 /** Exact usage from raw calls (FINAL: a re-sent span counts once), grouped as asked. */
 export async function usageReport(store: StoreClient, query: UsageQuery): Promise<UsageReport> {
   const keys = query.group_by.map((k) => `${GROUP_KEYS[k]} AS ${k}`).join(', ');
   const order = query.group_by.join(', ');
   const text = `SELECT ${keys}, ${MEASURES}
 FROM ${store.database}.llm_calls FINAL
-WHERE ${callsFilter(query, query.client).text}
+WHERE ${billedCallsWhere(query).text}
 GROUP BY ${order}
 ORDER BY ${order}`;
   const raw = await store.queryRows<Record<string, string>>(text);

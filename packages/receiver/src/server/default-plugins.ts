@@ -1,6 +1,7 @@
 import { billingPlugin } from '../billing/index.js';
 import { reportsPlugin } from '../reports/index.js';
+import { settlePlugin } from '../settle/index.js';
 import type { ReceiverPlugin } from './receiver.js';
 
 /** The features `tokenledger serve` runs on top of ingest. */
-export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, billingPlugin];
+export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, billingPlugin, settlePlugin];

@@ -35,6 +35,8 @@ export interface PluginContext {
   pricer: Pricer;
   config: AppConfig;
   now(): Date;
+  /** Says that stored calls were rewritten (settled, repriced): plugins reload what they derived. */
+  rewritten(): void;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface ReceiverPlugin {
 export interface PluginInstance {
   routes?: Hono;
   onStored?(rows: readonly CallRow[]): void;
+  /** Stored calls changed after they were seen by onStored (see PluginContext.rewritten). */
+  onRewritten?(): void;
   /** Runs after migrations, before the server listens (load state from ClickHouse). */
   start?(): Promise<void>;
   close?(): Promise<void>;
@@ -86,7 +90,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const store = createStoreClient(config.clickhouse);
   const pricer = buildPricer(config);
   const metrics = createMetrics(() => writer.pendingRows);
-  const plugins = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now }));
+  const rewritten = () => plugins.forEach((p) => p.onRewritten?.());
+  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten }));
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow>({

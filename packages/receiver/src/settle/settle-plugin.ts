@@ -26,7 +26,7 @@ export interface SettleInstance extends PluginInstance {
  */
 export const settlePlugin: ReceiverPlugin = {
   name: 'settle',
-  create({ store, config, now }): SettleInstance {
+  create({ store, config, now, rewritten }): SettleInstance {
     const options = config.file.settle;
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<unknown> | null = null;
@@ -36,6 +36,7 @@ export const settlePlugin: ReceiverPlugin = {
     const runOnce = async () => {
       const at = now();
       const result = await settle(store, { now: at, windowMs: options.window_minutes * 60_000, lease });
+      if (result.changed > 0) rewritten();
       if (at.getTime() - lastRetention >= HOUR_MS) {
         await dropExpiredLinks(store, at, options.link_retention_days);
         lastRetention = at.getTime();

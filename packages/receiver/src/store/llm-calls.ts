@@ -1,5 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { quoteString } from '../clickhouse/sql.js';
+import { joinSql, quoteString, sql, type SqlFragment } from '../clickhouse/sql.js';
 
 /**
  * The llm_calls table: its row shape and the queries that write it. The DDL is migration 0001;
@@ -82,4 +82,16 @@ export async function storedKeys(client: StoreClient, rows: readonly CallRow[]):
     { name: 'batch_keys', structure: 't String, s String', rows: rows.map((r) => [r.trace_id, r.span_id]) },
   );
   return new Set(found.map(callKey));
+}
+
+/**
+ * The WHERE clause of every figure billed from llm_calls (reports, export, invoices, budgets,
+ * reprice): calls in [from, to), of one client when given, and never a call the settle stage
+ * marked as repeating another (`duplicate_of`). Read the table with FINAL alongside it.
+ */
+export function billedCallsWhere(filter: { from: Date; to?: Date | undefined; client?: string | undefined }): SqlFragment {
+  const parts = [sql`timestamp >= ${filter.from}`, sql`duplicate_of = ''`];
+  if (filter.to) parts.push(sql`timestamp < ${filter.to}`);
+  if (filter.client !== undefined) parts.push(sql`client_id = ${filter.client}`);
+  return joinSql(parts, ' AND ');
 }

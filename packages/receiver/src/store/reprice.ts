@@ -2,9 +2,8 @@ import type { Pricer } from '@tokenledger/pricing';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { priceUsage } from '../ingest/price-call.js';
 import type { CallCost } from '../ingest/call-row.js';
-import { callsFilter } from '../reports/usage-report.js';
 import type { CallRow } from './llm-calls.js';
-import { insertCalls, LLM_CALLS } from './llm-calls.js';
+import { billedCallsWhere, insertCalls, LLM_CALLS } from './llm-calls.js';
 
 /**
  * `tokenledger reprice`: recomputes stored calls with today's catalog and overrides, after a
@@ -74,7 +73,7 @@ function rollupDelta(before: StoredRow, after: CallRow) {
 
 export async function reprice(store: StoreClient, pricer: Pricer, range: { from: Date; to: Date; client?: string | undefined }): Promise<RepriceResult> {
   const rows = await store.queryRows<StoredRow>(
-    `SELECT * FROM ${store.database}.${LLM_CALLS} FINAL WHERE metered = 1 AND ${callsFilter(range, range.client).text}`,
+    `SELECT * FROM ${store.database}.${LLM_CALLS} FINAL WHERE metered = 1 AND ${billedCallsWhere(range).text}`,
   );
   const changed: Array<{ before: StoredRow; after: CallRow }> = [];
   for (const row of rows) {
