@@ -151,7 +151,7 @@ describe('tokenledger settle', () => {
 
   const cli = async (args: string[]) => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-settle-'));
-    writeFileSync(join(dir, 'tokenledger.yaml'), 'settle:\n  lease_seconds: 4\n');
+    writeFileSync(join(dir, 'tokenledger.yaml'), 'settle:\n  lease_seconds: 8\n');
     let out = '';
     const code = await main(['settle', ...args, '--config', join(dir, 'tokenledger.yaml')], {
       stdout: { write: (t) => void (out += t) },
@@ -176,7 +176,7 @@ describe('tokenledger settle', () => {
 describe('settle inside serve', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startTestReceiver('settle_plugin', { yaml: 'settle:\n  interval_seconds: 3600\n  lease_seconds: 4\n' });
+    r = await startTestReceiver('settle_plugin', { yaml: 'settle:\n  interval_seconds: 3600\n  lease_seconds: 8\n' });
   });
   afterAll(async () => r.stop());
 
@@ -187,7 +187,7 @@ describe('settle inside serve', () => {
     ]);
     const plugin = r.server.receiver.plugins.find((p): p is SettleInstance => 'runOnce' in p)!;
     let result = await plugin.runOnce();
-    // The run waits its turn: only the first half of a 4-second lease slot starts one.
+    // The run waits its turn: only the first half of an 8-second lease slot starts one.
     for (let attempt = 0; result.skipped && attempt < 8; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       result = await plugin.runOnce();
