@@ -2,15 +2,9 @@ import { divRoundHalfUp, formatCents, formatScaled, formatUsd, markupNanos, roun
 import type { BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
 import type { UsageGroup } from './invoice-usage.js';
+import type { TokenCounts } from '../store/llm-calls.js';
 
-export interface TokenCounts {
-  calls: number;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-}
+export type { TokenCounts };
 
 export interface InvoiceLine extends TokenCounts {
   provider: string;

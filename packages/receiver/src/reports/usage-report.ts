@@ -1,7 +1,7 @@
 import { formatUsd } from '@tokenledger/pricing';
 import { z } from 'zod';
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { billedCallsWhere } from '../store/llm-calls.js';
+import { billedCallsWhere, TOKEN_SUMS, tokenCounts, type TokenCounts } from '../store/llm-calls.js';
 import { rangeSchema } from './report-range.js';
 
 /** group_by keys of /api/v1/usage and the llm_calls expression each one reads. */
@@ -34,14 +34,8 @@ export const usageQuerySchema = rangeSchema.and(
 
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
-export interface UsageRow {
+export interface UsageRow extends TokenCounts {
   [key: string]: string | number | undefined;
-  calls: number;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
   cost_usd: string;
   unpriced_calls: number;
   unmetered_calls: number;
@@ -60,12 +54,7 @@ export interface UsageReport {
   rows: UsageRow[];
 }
 
-const MEASURES = `count() AS calls,
-  sum(input_tokens) AS input_tokens,
-  sum(cached_input_tokens) AS cached_input_tokens,
-  sum(cache_write_tokens + cache_write_1h_tokens) AS cache_write_tokens,
-  sum(output_tokens) AS output_tokens,
-  sum(reasoning_tokens) AS reasoning_tokens,
+const MEASURES = `${TOKEN_SUMS},
   toString(sum(cost_nanos)) AS cost_nanos,
   sum(metered = 1 AND priced = 0) AS unpriced_calls,
   sum(metered = 0) AS unmetered_calls,
@@ -99,12 +88,7 @@ ORDER BY ${order}`;
     group_by: query.group_by,
     rows: raw.map((r) => ({
       ...Object.fromEntries(query.group_by.map((k) => [k, r[k] ?? ''])),
-      calls: num(r.calls),
-      input_tokens: num(r.input_tokens),
-      cached_input_tokens: num(r.cached_input_tokens),
-      cache_write_tokens: num(r.cache_write_tokens),
-      output_tokens: num(r.output_tokens),
-      reasoning_tokens: num(r.reasoning_tokens),
+      ...tokenCounts(r),
       cost_usd: formatUsd(BigInt(r.cost_nanos ?? '0')),
       unpriced_calls: num(r.unpriced_calls),
       unmetered_calls: num(r.unmetered_calls),

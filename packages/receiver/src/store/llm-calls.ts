@@ -95,3 +95,34 @@ export function billedCallsWhere(filter: { from: Date; to?: Date | undefined; cl
   if (filter.client !== undefined) parts.push(sql`client_id = ${filter.client}`);
   return joinSql(parts, ' AND ');
 }
+
+/** Token counts summed over calls, as reports and invoices show them. */
+export interface TokenCounts {
+  calls: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  /** cache writes of both lifetimes */
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+}
+
+/** The SELECT list that sums TokenCounts; read the result with tokenCounts(). */
+export const TOKEN_SUMS = `count() AS calls,
+  sum(input_tokens) AS input_tokens,
+  sum(cached_input_tokens) AS cached_input_tokens,
+  sum(cache_write_tokens + cache_write_1h_tokens) AS cache_write_tokens,
+  sum(output_tokens) AS output_tokens,
+  sum(reasoning_tokens) AS reasoning_tokens`;
+
+/** ClickHouse answers UInt64 sums as strings; token totals stay far below 2^53. */
+export function tokenCounts(row: Partial<Record<keyof TokenCounts, string | number>>): TokenCounts {
+  return {
+    calls: Number(row.calls ?? 0),
+    input_tokens: Number(row.input_tokens ?? 0),
+    cached_input_tokens: Number(row.cached_input_tokens ?? 0),
+    cache_write_tokens: Number(row.cache_write_tokens ?? 0),
+    output_tokens: Number(row.output_tokens ?? 0),
+    reasoning_tokens: Number(row.reasoning_tokens ?? 0),
+  };
+}
