@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
 import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
+import { usageReport } from '../packages/receiver/src/reports/usage-report.js';
 import { seedDashboardFixture } from './support/dashboard-fixture.js';
 import { dashboardFiles, loadDashboard, panelByTitle, panelRunner, renderSql, type PanelRunner } from './support/dashboard-queries.js';
 import type { QueryTime } from './support/grafana-macros.js';
@@ -152,5 +153,25 @@ describe('Pipeline health', () => {
     expect(pick(await run('pipeline-health', 'Models seen without a price'), 'provider', 'model', 'calls', 'input_tokens', 'first_seen')).toEqual([
       ['openai', 'ft:gpt-4o:acme', '1', '700', '2026-10-06 08:00:00'],
     ]);
+  });
+});
+
+describe('the dashboards agree with the usage API on the same calls', () => {
+  const octoberRange = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+
+  it('spend per client in "Clients this period" equals GET /api/v1/usage grouped by client', async () => {
+    const api = await usageReport(store, { ...octoberRange, group_by: ['client'] });
+    const panel = await run('agency-overview', 'Clients this period');
+    const byClient = (rows: Array<[unknown, unknown]>) => Object.fromEntries(rows.map(([k, v]) => [String(k), String(v)]));
+    expect(byClient(pick(panel, 'client', 'spend_usd') as Array<[unknown, unknown]>)).toEqual(byClient(api.rows.map((r) => [r.client, r.cost_usd])));
+  });
+
+  it('spend per model in "Top models" equals the usage API grouped by provider and model', async () => {
+    const api = await usageReport(store, { ...octoberRange, group_by: ['provider', 'model'] });
+    const panel = await run('agency-overview', 'Top models');
+    const key = (provider: unknown, model: unknown) => `${String(provider)}/${String(model)}`;
+    const fromPanel = Object.fromEntries(panel.map((r) => [key(r.provider, r.model), r.spend_usd]));
+    const fromApi = Object.fromEntries(api.rows.map((r) => [key(r.provider, r.model), r.cost_usd]));
+    expect(fromPanel).toEqual(fromApi);
   });
 });

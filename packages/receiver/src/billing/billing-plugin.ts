@@ -7,6 +7,8 @@ import { insertClients, syncClients } from './clients-table.js';
 import { SpendMonitor } from './spend-monitor.js';
 import { DEFAULT_RETRY, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
 
+const REFRESH_MS = 15_000;
+
 export interface BillingInstance extends PluginInstance {
   /** Resolves when every alert claimed so far is recorded and delivered (or failed). */
   idle(): Promise<void>;
@@ -24,6 +26,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor);
   const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
   const listed = new Set<string>();
+  let refresh: NodeJS.Timeout | null = null;
   const background = new Set<Promise<unknown>>();
 
   const track = (p: Promise<unknown>) => {
@@ -46,6 +49,10 @@ export function createBilling(ctx: PluginContext): BillingInstance {
       const others = await syncClients(ctx.store, directory, ctx.now());
       [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));
       await monitor.load();
+      // Spend this process did not see (other replicas behind the load balancer, `tokenledger
+      // reprice` run elsewhere) reaches the in-memory budgets within this interval.
+      refresh = setInterval(() => track(monitor.reload().catch(() => undefined)), REFRESH_MS);
+      refresh.unref();
     },
     onStored(rows) {
       monitor.observe(rows);
@@ -61,6 +68,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
       await alerter.idle();
     },
     async close() {
+      if (refresh) clearInterval(refresh);
       await Promise.all([...background]);
       await alerter.idle();
     },
