@@ -54,7 +54,9 @@ start() {
   [ -n "$(server_binary)" ] || install_server
   write_config
   say "starting a private server on 127.0.0.1:$http_port (data in $home/data)"
-  (cd "$home" && nohup "$(server_binary)" --config-file="$home/config.xml" >"$home/log/stdout.log" 2>&1 & echo $! >"$home/server.pid")
+  # exec: the background job becomes the server itself, so $! is the server's pid.
+  (cd "$home" && exec nohup "$(server_binary)" --config-file="$home/config.xml" >"$home/log/stdout.log" 2>&1) &
+  echo $! >"$home/server.pid"
   for _ in $(seq 1 120); do
     if answers "$private_url"; then echo "$private_url"; return; fi
     if ! kill -0 "$(cat "$home/server.pid")" 2>/dev/null; then
@@ -66,14 +68,22 @@ start() {
   die "the server did not answer within 60 s (logs in $home/log)"
 }
 
+# The server of this checkout: the pid file's, or any process started with this checkout's config.
+server_pids() {
+  { [ -f "$home/server.pid" ] && cat "$home/server.pid"; pgrep -f -- "--config-file=$home/config.xml" 2>/dev/null; } | sort -u
+}
+
 stop() {
-  [ -f "$home/server.pid" ] || { say "no private server to stop"; return; }
-  pid=$(cat "$home/server.pid")
-  if kill "$pid" 2>/dev/null; then
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
+  pids=$(server_pids | while read -r pid; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done)
   rm -f "$home/server.pid"
+  [ -n "$pids" ] || { say "no private server to stop"; return; }
+  kill $pids 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    alive=$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done)
+    [ -z "$alive" ] && break
+    sleep 0.5
+  done
+  [ -z "$alive" ] || kill -9 $alive 2>/dev/null || true
   say "stopped"
 }
 
