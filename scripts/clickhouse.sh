@@ -70,21 +70,29 @@ start() {
 
 # The server of this checkout: the pid file's, or any process started with this checkout's config.
 server_pids() {
-  { [ -f "$home/server.pid" ] && cat "$home/server.pid"; pgrep -f -- "--config-file=$home/config.xml" 2>/dev/null; } | sort -u
+  if [ -f "$home/server.pid" ]; then cat "$home/server.pid"; fi
+  pgrep -f -- "--config-file=$home/config.xml" || true
+}
+
+# The given pids that are still running.
+alive() {
+  for pid in "$@"; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  done
 }
 
 stop() {
-  pids=$(server_pids | while read -r pid; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done)
+  # shellcheck disable=SC2046 # word splitting of pid lists is intended
+  pids=$(alive $(server_pids | sort -u))
   rm -f "$home/server.pid"
-  [ -n "$pids" ] || { say "no private server to stop"; return; }
+  if [ -z "$pids" ]; then say "no private server to stop"; return; fi
   kill $pids 2>/dev/null || true
   for _ in $(seq 1 60); do
-    alive=$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done)
-    [ -z "$alive" ] && break
+    if [ -z "$(alive $pids)" ]; then say "stopped"; return; fi
     sleep 0.5
   done
-  [ -z "$alive" ] || kill -9 $alive 2>/dev/null || true
-  say "stopped"
+  kill -9 $(alive $pids) 2>/dev/null || true
+  say "stopped (killed)"
 }
 
 case "${1:-}" in

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-stop() { [ -n "$TL_STOP_CLICKHOUSE" ] && scripts/clickhouse.sh stop; true; }
+stop() { if [ -n "$TL_STOP_CLICKHOUSE" ]; then scripts/clickhouse.sh stop || true; fi; }
 trap stop EXIT
 
 pnpm typecheck
