@@ -2,7 +2,8 @@
  * End to end ingest: spans/s from OTLP protobuf requests (bytes made by the official serializer)
  * to rows in ClickHouse, through the real HTTP server, decode, normalize, price, dedupe check and
  * batched insert, against a baseline measured in the same run: the same rows inserted straight
- * into the same ClickHouse with @clickhouse/client in batches of the same size.
+ * into the same ClickHouse with @clickhouse/client in batches of the same size, both as the
+ * receiver writes them (TabSeparated) and as JSONEachRow objects (the client's usual form).
  * Then a sustained run samples heap and RSS to show memory stays flat.
  */
 import { createClient } from '@clickhouse/client';
@@ -21,6 +22,8 @@ import { buildPricer } from '../packages/receiver/src/server/receiver.js';
 import { startServer } from '../packages/receiver/src/server/start-server.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import { tsvRows } from '../packages/receiver/src/clickhouse/tsv-rows.js';
+import { CALL_COLUMNS } from '../packages/receiver/src/store/llm-calls.js';
 import { protobufRequests } from '../test/support/otlp-requests.js';
 
 const URL_CH = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123';
@@ -50,11 +53,16 @@ async function receiverRun(bodies: Uint8Array[], database: string) {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
   const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
   const seconds = await send(server.url, bodies);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const busy = /tokenledger_insert_duration_seconds_sum\{result="ok"\} ([\d.]+)/.exec(metrics)?.[1];
+  const batches = /tokenledger_insert_duration_seconds_count\{result="ok"\} (\d+)/.exec(metrics)?.[1];
+  console.log(`receiver: ${batches} batches, ${Number(busy).toFixed(2)} s in flushes (already-stored check + insert, one flush at a time)`);
   await server.stop();
   return seconds;
 }
 
-async function baselineRun(bodies: Uint8Array[], database: string) {
+/** Straight inserts of precomputed rows, in the client's JSON form or as TabSeparated text. */
+async function baselineRun(bodies: Uint8Array[], database: string, format: 'JSONEachRow' | 'TabSeparated') {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database } });
   const store = createStoreClient(config.clickhouse);
   await migrate(store, { database, cluster: null });
@@ -63,7 +71,9 @@ async function baselineRun(bodies: Uint8Array[], database: string) {
   const client = createClient({ url: URL_CH });
   const started = performance.now();
   for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-    await client.insert({ table: `${database}.llm_calls`, values: rows.slice(i, i + BATCH_ROWS), format: 'JSONEachRow' });
+    const batch = rows.slice(i, i + BATCH_ROWS);
+    if (format === 'JSONEachRow') await client.insert({ table: `${database}.llm_calls`, values: batch, format });
+    else await store.insertTsv(`${database}.llm_calls`, CALL_COLUMNS, tsvRows(CALL_COLUMNS, batch));
   }
   const seconds = (performance.now() - started) / 1000;
   await client.close();
@@ -87,20 +97,23 @@ async function sustained(database: string, rounds: number) {
 
 export async function run(): Promise<void> {
   const tag = randomBytes(3).toString('hex');
-  const dbs = [`tl_bench_recv_${tag}`, `tl_bench_base_${tag}`, `tl_bench_sus_${tag}`];
+  const dbs = [`tl_bench_recv_${tag}`, `tl_bench_json_${tag}`, `tl_bench_tsv_${tag}`, `tl_bench_sus_${tag}`];
   const bodies = protobufRequests(REQUESTS, SPANS);
   const spans = REQUESTS * SPANS;
   const mb = bodies.reduce((n, b) => n + b.byteLength, 0) / 2 ** 20;
   try {
-    const base = await baselineRun(bodies, dbs[1]!);
+    const json = await baselineRun(bodies, dbs[1]!, 'JSONEachRow');
+    const tsv = await baselineRun(bodies, dbs[2]!, 'TabSeparated');
     const recv = await receiverRun(bodies, dbs[0]!);
     const recvRate = spans / recv;
-    const baseRate = base.rows / base.seconds;
+    const jsonRate = json.rows / json.seconds;
+    const tsvRate = tsv.rows / tsv.seconds;
     console.log(`workload: ${REQUESTS} requests x ${SPANS} spans (${mb.toFixed(1)} MiB protobuf), ${SENDERS} concurrent senders in a separate process, batches of ${BATCH_ROWS}`);
     console.log(`receiver end to end : ${Math.round(recvRate).toLocaleString('en')} spans/s (${recv.toFixed(2)} s)`);
-    console.log(`baseline direct insert: ${Math.round(baseRate).toLocaleString('en')} rows/s (${base.seconds.toFixed(2)} s)`);
-    console.log(`ratio: ${((recvRate / baseRate) * 100).toFixed(0)}% of baseline`);
-    const samples = await sustained(dbs[2]!, 10);
+    console.log(`baseline direct insert, TabSeparated as the receiver writes: ${Math.round(tsvRate).toLocaleString('en')} rows/s (${tsv.seconds.toFixed(2)} s)`);
+    console.log(`baseline direct insert, JSONEachRow objects: ${Math.round(jsonRate).toLocaleString('en')} rows/s (${json.seconds.toFixed(2)} s)`);
+    console.log(`ratio: ${((recvRate / tsvRate) * 100).toFixed(0)}% of the TabSeparated baseline, ${((recvRate / jsonRate) * 100).toFixed(0)}% of the JSONEachRow one`);
+    const samples = await sustained(dbs[3]!, 10);
     console.log(`sustained run, 10 rounds x 20,000 spans (heap / RSS after each round, MiB): ${samples.map((s) => `${s.heapMiB}/${s.rssMiB}`).join(' ')}`);
   } finally {
     const client = createClient({ url: URL_CH });

@@ -22,7 +22,8 @@ export function callDate(call: NormalizedCall): Date {
   return new Date(Number(call.startTimeUnixNano / 1_000_000n));
 }
 
-export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedAt: Date): CallRow {
+/** `receivedAt` is the DateTime text of when the request came in, computed once per request. */
+export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedAt: string): CallRow {
   const usage = call.usage;
   const a = call.attribution;
   return {
@@ -66,7 +67,7 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
     scope_name: clip(call.scopeName),
     tag_keys: a.tags.map(([k]) => clip(k)),
     tag_values: a.tags.map(([, v]) => clip(v)),
-    received_at: dateTimeText(receivedAt),
+    received_at: receivedAt,
     revision: 0,
   };
 }

@@ -54,7 +54,7 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
       const cost = call.usage ? stages.price(call) : null;
       const kind = call.usage === null ? 'unmetered' : cost ? 'billed' : 'unpriced';
       counts[kind]++;
-      rows.push(toCallRow(call, cost, receivedAt));
+      rows.push(toCallRow(call, cost, receivedText));
       if (kind === 'billed') lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
     }
   }

@@ -38,3 +38,26 @@ describe('llm_calls on a real ClickHouse', () => {
     expect(daily).toEqual({ calls: '1', cost: '3250000' });
   });
 });
+
+describe('TabSeparated inserts', () => {
+  const hostile = ["'", '\\', "x'; DROP TABLE t; --", 'tab\there', 'line\nbreak', 'cr\rhere', 'nul\u0000byte', '\\N', "[']", '😀 ünï', '\\t literal'];
+
+  it('stores hostile text in every string and array column unchanged', async () => {
+    const db = await createTestDatabase('tsv_insert');
+    const store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    try {
+      await migrate(store, { database: db.name, cluster: null });
+      const rows = hostile.map((text, i) =>
+        sampleRow({ span_id: `e${String(i).padStart(15, '0')}`, project: text, user_id: text, tag_keys: [text, 'k'], tag_values: ['v', text], producer_cost_nanos: i % 2 ? '17' : null }),
+      );
+      await storeCalls(store, rows);
+      const back = await db.queryRows<{ project: string; user_id: string; tag_keys: string[]; tag_values: string[]; producer_cost_nanos: string | null }>(
+        `SELECT project, user_id, tag_keys, tag_values, producer_cost_nanos FROM ${db.name}.llm_calls ORDER BY span_id`,
+      );
+      expect(back).toEqual(rows.map((r) => ({ project: r.project, user_id: r.user_id, tag_keys: r.tag_keys, tag_values: r.tag_values, producer_cost_nanos: r.producer_cost_nanos })));
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { joinSql, quoteString, sql, type SqlFragment } from '../clickhouse/sql.js';
+import { tsvRows } from '../clickhouse/tsv-rows.js';
 
 /**
  * The llm_calls table: its row shape and the queries that write it. The DDL is migration 0001;
@@ -64,8 +65,21 @@ export function callKey(row: Pick<CallRow, 'trace_id' | 'span_id'>): string {
   return `${row.trace_id}:${row.span_id}`;
 }
 
+/** Every column of CallRow, in one fixed order for TabSeparated inserts. */
+export const CALL_COLUMNS = [
+  'timestamp', 'trace_id', 'span_id', 'parent_span_id', 'client_id', 'client_key', 'project', 'feature', 'app', 'environment',
+  'user_id', 'provider', 'operation', 'request_model', 'response_model', 'response_id', 'service_tier', 'price_key',
+  'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens',
+  'input_cost_nanos', 'cached_input_cost_nanos', 'cache_write_cost_nanos', 'output_cost_nanos', 'cost_nanos', 'producer_cost_nanos',
+  'priced', 'metered', 'estimated', 'duration_ms', 'status', 'error_type', 'dialect', 'scope_name', 'tag_keys', 'tag_values',
+  'received_at', 'revision', 'duplicate_of',
+] as const satisfies readonly (keyof CallRow)[];
+// A column added to CallRow but not above fails to compile here.
+const _everyColumn: Exclude<keyof CallRow, (typeof CALL_COLUMNS)[number]> extends never ? true : never = true;
+void _everyColumn;
+
 export async function insertCalls(client: StoreClient, rows: readonly CallRow[]): Promise<void> {
-  if (rows.length > 0) await client.insertRows(`${client.database}.${LLM_CALLS}`, rows);
+  if (rows.length > 0) await client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, tsvRows(CALL_COLUMNS, rows));
 }
 
 /**
