@@ -7,6 +7,18 @@ source scripts/setup.sh
 stop() { if [ -n "$TL_STOP_CLICKHOUSE" ]; then scripts/clickhouse.sh stop || true; fi; }
 trap stop EXIT
 
+# The invoice tests read the PDF back with poppler (pdfinfo, pdftotext).
+if ! command -v pdftotext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing poppler-utils (the invoice tests read PDFs back with it)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "the invoice tests need poppler-utils: sudo apt-get install -y poppler-utils" >&2
+    exit 1
+  fi
+fi
+
 pnpm typecheck
 pnpm lint
 mkdir -p .test-results

@@ -86,7 +86,7 @@ describe('invoices on the real ClickHouse', () => {
       previous_period: '2026-10', previous_period_total_usd: '20.31', change_pct: '100.05',
     });
     expect(inv.lines).toEqual([
-      { provider: 'openai', model: 'gpt-4o-2024-08-06', calls: 10_000, input_tokens: 5_000_000, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 2_000_000, reasoning_tokens: 0, cost_usd: '32.50', exact_cost_usd: '32.500000000' },
+      { provider: 'openai', model: 'gpt-4o-2024-08-06', calls: 10_000, input_tokens: 5_000_000, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 2_000_000, reasoning_tokens: 0, cost_usd: '32.50', exact_cost_usd: '32.500000000', amount: '32.50' },
     ]);
     expect(inv.unpriced).toEqual([{ provider: 'openai', model: 'acme-ft', calls: 1, input_tokens: 500, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 200, reasoning_tokens: 0 }]);
     expect(inv.unmetered).toEqual([{ provider: 'openai', model: 'gpt-4o-2024-08-06', calls: 1 }]);
@@ -118,7 +118,7 @@ describe('invoices on the real ClickHouse', () => {
     const csv = await get('/invoices/acme?period=2026-11&format=csv');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
-    expect(text.split('\r\n').filter((l) => l.includes(',total,'))).toEqual(['acme,2026-11,total,Total,,,,,,,,,40.63']);
+    expect(text.split('\r\n').filter((l) => l.includes(',total,'))).toEqual(['acme,2026-11,total,Total,,,,,,,,,40.63,USD,40.63']);
     const pdf = await get('/invoices/acme?period=2026-11&format=pdf');
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const bytes = Buffer.from(await pdf.arrayBuffer());

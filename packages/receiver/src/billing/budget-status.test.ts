@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { periodFromLabel } from './billing-period.js';
 import { budgetState, budgetStatus, projectedNanos } from './budget-status.js';
 import type { ClientBilling } from './client-billing.js';
+import { USD } from './invoice-currency.js';
 
 const nov = periodFromLabel('2026-11');
 const acme: ClientBilling = {
   id: 'acme', name: 'Acme', inConfig: true, markupPct: 0, markupBp: 0, budgetNanos: 100_000_000_000n, thresholds: [50, 80, 100],
-  hardCap: true, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0,
+  hardCap: true, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0, currency: USD,
 };
 
 describe('budget status', () => {

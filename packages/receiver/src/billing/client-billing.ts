@@ -1,4 +1,5 @@
-import { usdToNanos } from '@tokenledger/pricing';
+import { parseScaled, usdToNanos } from '@tokenledger/pricing';
+import { USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { AppConfig, ClientConfig } from '../config/config-schema.js';
 
 /** Everything billing needs to know about one client, defaults filled in (docs/billing.md). */
@@ -17,6 +18,7 @@ export interface ClientBilling {
   webhookFormat: 'slack' | 'json';
   webhookSecret: string | null;
   spikeFactor: number;
+  currency: InvoiceCurrency;
 }
 
 export const DEFAULT_SPIKE_FACTOR = 3;
@@ -38,6 +40,7 @@ function fromConfig(c: ClientConfig, config: AppConfig): ClientBilling {
     webhookFormat: c.webhook_format ?? 'json',
     webhookSecret: c.webhook_secret ?? alerts?.webhook_secret ?? config.webhookSecret ?? null,
     spikeFactor: c.spike_factor ?? alerts?.spike_factor ?? DEFAULT_SPIKE_FACTOR,
+    currency: c.invoice_currency ? { code: c.invoice_currency.code, rateMicros: parseScaled(String(c.invoice_currency.usd_rate), 6, 'exact') } : USD,
   };
 }
 
@@ -56,6 +59,7 @@ function discovered(id: string): ClientBilling {
     webhookFormat: 'json',
     webhookSecret: null,
     spikeFactor: 0,
+    currency: USD,
   };
 }
 

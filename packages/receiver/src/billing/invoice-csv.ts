@@ -4,28 +4,30 @@ import type { Invoice, TokenCounts } from './invoice.js';
 /**
  * RFC 4180 CSV (CRLF line ends, quotes where needed), one table an invoicing tool can import:
  * one header row, then one row per `line`, `unpriced` and `unmetered` entry, then the `base_cost`,
- * `markup`, `total` and `previous_total` rows. Every row has every column (docs/billing.md "CSV").
+ * `markup`, `total` and `previous_total` rows. Every row has every column (docs/billing.md "CSV"):
+ * `amount_usd`, and `amount` in the invoice's `currency` (the same figure when that is USD).
  */
 export const INVOICE_CSV_HEADER = [
   'client', 'period', 'type', 'description', 'provider', 'model', 'calls',
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'amount_usd',
+  'currency', 'amount',
 ] as const;
 
 const tokens = (t: TokenCounts) => [t.calls, t.input_tokens, t.cached_input_tokens, t.cache_write_tokens, t.output_tokens, t.reasoning_tokens];
 const blankTokens = ['', '', '', '', '', ''];
 
 export function invoiceCsv(inv: Invoice): string {
-  const row = (type: string, description: string, provider: string, model: string, counts: Array<string | number>, amount: string) => [
-    inv.client, inv.period, type, description, provider, model, ...counts, amount,
+  const row = (type: string, description: string, provider: string, model: string, counts: Array<string | number>, usd: string, amount: string) => [
+    inv.client, inv.period, type, description, provider, model, ...counts, usd, amount === '' ? '' : inv.currency, amount,
   ];
   const rows = [
-    ...inv.lines.map((l) => row('line', `${l.provider} ${l.model}`, l.provider, l.model, tokens(l), l.cost_usd)),
-    ...inv.unpriced.map((l) => row('unpriced', `${l.provider} ${l.model} (no price; not billed)`, l.provider, l.model, tokens(l), '')),
-    ...inv.unmetered.map((l) => row('unmetered', `${l.provider} ${l.model} (no token usage reported)`, l.provider, l.model, [l.calls, '', '', '', '', ''], '')),
-    row('base_cost', 'Base cost', '', '', blankTokens, inv.base_cost_usd),
-    row('markup', `Markup ${inv.markup_pct}%`, '', '', blankTokens, inv.markup_usd),
-    row('total', 'Total', '', '', blankTokens, inv.total_usd),
-    row('previous_total', `Total ${inv.previous_period}${inv.change_pct === null ? '' : ` (change ${inv.change_pct}%)`}`, '', '', blankTokens, inv.previous_period_total_usd),
+    ...inv.lines.map((l) => row('line', `${l.provider} ${l.model}`, l.provider, l.model, tokens(l), l.cost_usd, l.amount)),
+    ...inv.unpriced.map((l) => row('unpriced', `${l.provider} ${l.model} (no price; not billed)`, l.provider, l.model, tokens(l), '', '')),
+    ...inv.unmetered.map((l) => row('unmetered', `${l.provider} ${l.model} (no token usage reported)`, l.provider, l.model, [l.calls, '', '', '', '', ''], '', '')),
+    row('base_cost', 'Base cost', '', '', blankTokens, inv.base_cost_usd, inv.base_cost),
+    row('markup', `Markup ${inv.markup_pct}%`, '', '', blankTokens, inv.markup_usd, inv.markup),
+    row('total', 'Total', '', '', blankTokens, inv.total_usd, inv.total),
+    row('previous_total', `Total ${inv.previous_period}${inv.change_pct === null ? '' : ` (change ${inv.change_pct}%)`}`, '', '', blankTokens, inv.previous_period_total_usd, inv.previous_period_total),
   ];
   return stringify([[...INVOICE_CSV_HEADER], ...rows], { record_delimiter: 'windows' });
 }

@@ -60,7 +60,7 @@ function header(pen: Pen, inv: Invoice, issued: Date) {
     ['Bill to', `${inv.client_name} (${inv.client})`],
     ['Period', `${inv.period}: ${inv.period_start.slice(0, 10)} to ${last} (UTC)`],
     ['Issued', issued.toISOString().slice(0, 10)],
-    ['Currency', inv.currency],
+    ['Currency', inv.currency === 'USD' ? 'USD' : `${inv.currency} (fixed rate: 1 USD = ${inv.exchange_rate} ${inv.currency})`],
   ];
   for (const [label, value] of facts) {
     text(pen, label, MARGIN, { color: GREY });
@@ -71,12 +71,12 @@ function header(pen: Pen, inv: Invoice, issued: Date) {
 }
 
 function lines(pen: Pen, inv: Invoice) {
-  row(pen, ['Provider / model', 'Calls', 'Input tokens', 'Output tokens', 'Amount (USD)'], { bold: true, color: GREY });
+  row(pen, ['Provider / model', 'Calls', 'Input tokens', 'Output tokens', `Amount (${inv.currency})`], { bold: true, color: GREY });
   pen.y += 10;
   rule(pen);
   advance(pen, 14);
   if (inv.lines.length === 0) row(pen, ['No billable usage in this period', '', '', '', '0.00'], { color: GREY });
-  for (const l of inv.lines) row(pen, [`${l.provider} / ${l.model}`, thousands(l.calls), thousands(l.input_tokens), thousands(l.output_tokens), l.cost_usd]);
+  for (const l of inv.lines) row(pen, [`${l.provider} / ${l.model}`, thousands(l.calls), thousands(l.input_tokens), thousands(l.output_tokens), l.amount]);
   pen.y += 10;
   rule(pen);
   advance(pen, 16);
@@ -88,11 +88,11 @@ function totals(pen: Pen, inv: Invoice) {
     text(pen, v, PAGE[0] - MARGIN, { bold, right: true, size: bold ? 11 : 9.5 });
     advance(pen, bold ? 20 : 15);
   };
-  label('Base cost', inv.base_cost_usd);
-  label(`Markup (${inv.markup_pct}%)`, inv.markup_usd);
-  label('Total due (USD)', inv.total_usd, true);
+  label('Base cost', inv.base_cost);
+  label(`Markup (${inv.markup_pct}%)`, inv.markup);
+  label(`Total due (${inv.currency})`, inv.total, true);
   const change = inv.change_pct === null ? '' : `, change ${inv.change_pct.startsWith('-') ? '' : '+'}${inv.change_pct}%`;
-  text(pen, `Previous period ${inv.previous_period}: ${inv.previous_period_total_usd} USD${change}`, PAGE[0] - MARGIN, { right: true, color: GREY });
+  text(pen, `Previous period ${inv.previous_period}: ${inv.previous_period_total} ${inv.currency}${change}`, PAGE[0] - MARGIN, { right: true, color: GREY });
   advance(pen, 28);
 }
 

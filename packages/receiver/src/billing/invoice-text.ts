@@ -3,8 +3,9 @@ import type { Invoice } from './invoice.js';
 
 /** The invoice as an aligned terminal table (`tokenledger invoice --format table`). */
 export function invoiceText(inv: Invoice): string {
-  const header = ['provider', 'model', 'calls', 'input', 'cached', 'cache_write', 'output', 'reasoning', 'amount_usd'];
-  const rows = inv.lines.map((l) => [l.provider, l.model, l.calls, l.input_tokens, l.cached_input_tokens, l.cache_write_tokens, l.output_tokens, l.reasoning_tokens, l.cost_usd]);
+  const currency = inv.currency.toLowerCase();
+  const header = ['provider', 'model', 'calls', 'input', 'cached', 'cache_write', 'output', 'reasoning', `amount_${currency}`];
+  const rows = inv.lines.map((l) => [l.provider, l.model, l.calls, l.input_tokens, l.cached_input_tokens, l.cache_write_tokens, l.output_tokens, l.reasoning_tokens, l.amount]);
   const out = [`invoice ${inv.client_name} (${inv.client}) period ${inv.period}: ${inv.period_start.slice(0, 10)} .. ${inv.period_end.slice(0, 10)} (end exclusive)`, formatTable(header, rows)];
   if (inv.unpriced.length) {
     out.push('unpriced usage (no price found; not billed):');
@@ -15,14 +16,15 @@ export function invoiceText(inv: Invoice): string {
     out.push(formatTable(['provider', 'model', 'calls'], inv.unmetered.map((l) => [l.provider, l.model, l.calls])));
   }
   const change = inv.change_pct === null ? 'n/a' : `${inv.change_pct}%`;
+  if (inv.currency !== 'USD') out.push(`amounts in ${inv.currency} at a fixed 1 USD = ${inv.exchange_rate} ${inv.currency}`);
   out.push(
     formatTable(
-      ['', 'usd'],
+      ['', currency],
       [
-        ['base cost', inv.base_cost_usd],
-        [`markup ${inv.markup_pct}%`, inv.markup_usd],
-        ['total', inv.total_usd],
-        [`previous period ${inv.previous_period} (change ${change})`, inv.previous_period_total_usd],
+        ['base cost', inv.base_cost],
+        [`markup ${inv.markup_pct}%`, inv.markup],
+        ['total', inv.total],
+        [`previous period ${inv.previous_period} (change ${change})`, inv.previous_period_total],
       ],
     ),
   );

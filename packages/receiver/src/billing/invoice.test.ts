@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { periodFromLabel, previousPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
+import { USD, type InvoiceCurrency } from './invoice-currency.js';
 import { buildInvoice, changePct } from './invoice.js';
 import type { UsageGroup } from './invoice-usage.js';
 import { invoiceCsv } from './invoice-csv.js';
 
-const client = (markupPct: number): ClientBilling => ({
+const client = (markupPct: number, currency: InvoiceCurrency = USD): ClientBilling => ({
   id: 'acme', name: 'Acme Corp', inConfig: true, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
-  hardCap: false, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0,
+  hardCap: false, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0, currency,
 });
 
 const group = (model: string, calls: number, cost: bigint, priced = true, metered = true): UsageGroup => ({
@@ -18,6 +19,29 @@ const group = (model: string, calls: number, cost: bigint, priced = true, metere
 const nov = periodFromLabel('2026-11');
 const build = (markup: number, groups: UsageGroup[], previous: UsageGroup[] = []) =>
   buildInvoice({ client: client(markup), period: nov, groups, previous: { period: previousPeriod(nov), groups: previous } });
+
+describe('invoice currency', () => {
+  it('converts each exact line at the fixed rate before rounding it, and marks up the converted exact base', () => {
+    // 32.50 USD at 0.92 EUR/USD = 29.90 EUR; 25% markup of 29.90 = 7.475 -> 7.48; total 37.38.
+    const eur = { code: 'EUR', rateMicros: 920_000n };
+    const inv = buildInvoice({ client: client(25, eur), period: nov, groups: [group('gpt-4o', 10_000, 32_500_000_000n)], previous: { period: previousPeriod(nov), groups: [group('gpt-4o', 1, 3_250_000n)] } });
+    expect([inv.currency, inv.exchange_rate]).toEqual(['EUR', '0.920000']);
+    expect(inv.lines.map((l) => [l.cost_usd, l.amount])).toEqual([['32.50', '29.90']]);
+    expect([inv.base_cost, inv.markup, inv.total, inv.previous_period_total]).toEqual(['29.90', '7.48', '37.38', '0.00']);
+    // The USD figures stay as they were.
+    expect([inv.base_cost_usd, inv.markup_usd, inv.total_usd]).toEqual(['32.50', '8.13', '40.63']);
+  });
+
+  it('rounds half-up per line in the invoice currency: 0.005 USD at 1.1 = 0.0055 -> 0.01, twice', () => {
+    const inv = buildInvoice({ client: client(0, { code: 'CHF', rateMicros: 1_100_000n }), period: nov, groups: [group('a', 1, 5_000_000n), group('b', 1, 5_000_000n)], previous: { period: previousPeriod(nov), groups: [] } });
+    expect([inv.lines.map((l) => l.amount), inv.total]).toEqual([['0.01', '0.01'], '0.02']);
+  });
+
+  it('is USD at rate 1 when none is configured', () => {
+    const inv = build(25, [group('gpt-4o', 10_000, 32_500_000_000n)]);
+    expect([inv.currency, inv.exchange_rate, inv.base_cost, inv.markup, inv.total]).toEqual(['USD', '1.000000', '32.50', '8.13', '40.63']);
+  });
+});
 
 describe('invoice arithmetic (design.md "Money")', () => {
   it('bills the seed example: 32.50 base, 8.13 markup at 25%, 40.63 total', () => {
@@ -50,13 +74,13 @@ describe('invoice arithmetic (design.md "Money")', () => {
   it('writes RFC 4180 CSV: one header, one row per line, then the totals', () => {
     const inv = build(25, [group('gpt-4o', 10_000, 32_500_000_000n), group('my,"model"', 1, 0n, false)]);
     expect(invoiceCsv(inv).split('\r\n')).toEqual([
-      'client,period,type,description,provider,model,calls,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,amount_usd',
-      'acme,2026-11,line,openai gpt-4o,openai,gpt-4o,10000,5000000,0,0,2000000,0,32.50',
-      'acme,2026-11,unpriced,"openai my,""model"" (no price; not billed)",openai,"my,""model""",1,500,0,0,200,0,',
-      'acme,2026-11,base_cost,Base cost,,,,,,,,,32.50',
-      'acme,2026-11,markup,Markup 25%,,,,,,,,,8.13',
-      'acme,2026-11,total,Total,,,,,,,,,40.63',
-      'acme,2026-11,previous_total,Total 2026-10,,,,,,,,,0.00',
+      'client,period,type,description,provider,model,calls,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,amount_usd,currency,amount',
+      'acme,2026-11,line,openai gpt-4o,openai,gpt-4o,10000,5000000,0,0,2000000,0,32.50,USD,32.50',
+      'acme,2026-11,unpriced,"openai my,""model"" (no price; not billed)",openai,"my,""model""",1,500,0,0,200,0,,,',
+      'acme,2026-11,base_cost,Base cost,,,,,,,,,32.50,USD,32.50',
+      'acme,2026-11,markup,Markup 25%,,,,,,,,,8.13,USD,8.13',
+      'acme,2026-11,total,Total,,,,,,,,,40.63,USD,40.63',
+      'acme,2026-11,previous_total,Total 2026-10,,,,,,,,,0.00,USD,0.00',
       '',
     ]);
   });

@@ -1,6 +1,7 @@
 import { divRoundHalfUp, formatCents, formatScaled, formatUsd, markupNanos, roundToCents } from '@tokenledger/pricing';
 import type { BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
+import { convertNanos, formatRate, USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { UsageGroup } from './invoice-usage.js';
 import type { TokenCounts } from '../store/llm-calls.js';
 
@@ -13,6 +14,8 @@ export interface InvoiceLine extends TokenCounts {
   cost_usd: string;
   /** The exact cost before rounding, for audit. */
   exact_cost_usd: string;
+  /** In the invoice currency: the exact cost converted, then rounded half-up to cents. */
+  amount: string;
 }
 
 export interface UnpricedLine extends TokenCounts {
@@ -26,7 +29,10 @@ export interface Invoice {
   period: string;
   period_start: string;
   period_end: string;
-  currency: 'USD';
+  /** The currency of `amount`, `base_cost`, `markup`, `total` and `previous_period_total` (USD unless configured). */
+  currency: string;
+  /** Units of `currency` per 1 USD, fixed in tokenledger.yaml ("1.000000" for USD). */
+  exchange_rate: string;
   lines: InvoiceLine[];
   unpriced: UnpricedLine[];
   unmetered: Array<{ provider: string; model: string; calls: number }>;
@@ -38,6 +44,10 @@ export interface Invoice {
   previous_period_total_usd: string;
   /** (total - previous) / previous in percent, 2 decimals; null when the previous total is 0. */
   change_pct: string | null;
+  base_cost: string;
+  markup: string;
+  total: string;
+  previous_period_total: string;
 }
 
 /** Exact figures of one period, before formatting. */
@@ -60,10 +70,10 @@ const counts = (g: UsageGroup): TokenCounts => ({
  * design.md "Money": every line is rounded half-up to cents on its own and the total is the sum
  * of the rounded lines; the markup line is the markup on the exact base, rounded once.
  */
-export function invoiceTotals(groups: readonly UsageGroup[], markupPct: number): InvoiceTotals {
-  const billed = groups.filter((g) => g.priced && g.metered);
-  const baseCents = billed.reduce((sum, g) => sum + roundToCents(g.cost_nanos), 0n);
-  const exactBase = billed.reduce((sum, g) => sum + g.cost_nanos, 0n);
+export function invoiceTotals(groups: readonly UsageGroup[], markupPct: number, currency: InvoiceCurrency = USD): InvoiceTotals {
+  const billed = groups.filter((g) => g.priced && g.metered).map((g) => convertNanos(g.cost_nanos, currency));
+  const baseCents = billed.reduce((sum, nanos) => sum + roundToCents(nanos), 0n);
+  const exactBase = billed.reduce((sum, nanos) => sum + nanos, 0n);
   const markupCents = roundToCents(markupNanos(exactBase, markupPct));
   return { baseCents, markupCents, totalCents: baseCents + markupCents };
 }
@@ -95,16 +105,24 @@ export interface InvoiceInput {
 export function buildInvoice({ client, period, groups, previous }: InvoiceInput): Invoice {
   const totals = invoiceTotals(groups, client.markupPct);
   const previousTotals = invoiceTotals(previous.groups, client.markupPct);
+  const local = invoiceTotals(groups, client.markupPct, client.currency);
+  const previousLocal = invoiceTotals(previous.groups, client.markupPct, client.currency);
   return {
     client: client.id,
     client_name: client.name,
     period: period.label,
     period_start: period.start.toISOString(),
     period_end: period.end.toISOString(),
-    currency: 'USD',
-    lines: groups
-      .filter((g) => g.priced && g.metered)
-      .map((g) => ({ provider: g.provider, model: g.model, ...counts(g), cost_usd: formatCents(roundToCents(g.cost_nanos)), exact_cost_usd: formatUsd(g.cost_nanos) })),
+    currency: client.currency.code,
+    exchange_rate: formatRate(client.currency),
+    lines: groups.filter((g) => g.priced && g.metered).map((g) => ({
+      provider: g.provider,
+      model: g.model,
+      ...counts(g),
+      cost_usd: formatCents(roundToCents(g.cost_nanos)),
+      exact_cost_usd: formatUsd(g.cost_nanos),
+      amount: formatCents(roundToCents(convertNanos(g.cost_nanos, client.currency))),
+    })),
     unpriced: groups.filter((g) => !g.priced && g.metered).map((g) => ({ provider: g.provider, model: g.model, ...counts(g) })),
     unmetered: unmeteredLines(groups),
     base_cost_usd: formatCents(totals.baseCents),
@@ -114,5 +132,9 @@ export function buildInvoice({ client, period, groups, previous }: InvoiceInput)
     previous_period: previous.period.label,
     previous_period_total_usd: formatCents(previousTotals.totalCents),
     change_pct: changePct(totals.totalCents, previousTotals.totalCents),
+    base_cost: formatCents(local.baseCents),
+    markup: formatCents(local.markupCents),
+    total: formatCents(local.totalCents),
+    previous_period_total: formatCents(previousLocal.totalCents),
   };
 }

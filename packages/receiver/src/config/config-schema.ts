@@ -27,6 +27,14 @@ const clientSchema = z
     webhook_secret: z.string().min(1).optional(),
     /** Spend-spike alert factor for this client (overrides alerts.spike_factor; 0 switches it off). */
     spike_factor: z.number().min(0).max(1000).optional(),
+    /** Invoice in another currency at a fixed rate: `usd_rate` units of `code` per 1 USD (up to 6 decimals). */
+    invoice_currency: z
+      .object({
+        code: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+        usd_rate: z.number().positive().max(1_000_000).refine((r) => /^\d+(\.\d{1,6})?$/.test(String(r)), 'a rate with at most 6 decimals'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

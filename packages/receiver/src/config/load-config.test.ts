@@ -89,3 +89,12 @@ pricing:
     expect(String((err as Error).message)).not.toContain('s3cr3t');
   });
 });
+
+describe('invoice currency', () => {
+  it('takes an ISO code and a fixed rate of up to 6 decimals', () => {
+    const cfg = parseFileConfig('clients:\n  - id: acme\n    invoice_currency: { code: EUR, usd_rate: 0.923456 }\n', 'tokenledger.yaml');
+    expect(cfg.clients[0]!.invoice_currency).toEqual({ code: 'EUR', usd_rate: 0.923456 });
+    expect(() => parseFileConfig('clients:\n  - id: acme\n    invoice_currency: { code: EUR, usd_rate: 0.1234567 }\n', 'x')).toThrow(/clients\[0\]\.invoice_currency\.usd_rate: a rate with at most 6 decimals/);
+    expect(() => parseFileConfig('clients:\n  - id: acme\n    invoice_currency: { code: euro, usd_rate: 1 }\n', 'x')).toThrow(/invoice_currency\.code/);
+  });
+});

@@ -44,7 +44,7 @@ See docs/billing.md for the fields, the rounding rule and the CSV layout.`,
         : invoiceText(invoice);
       if (out) {
         await writeFile(out, body);
-        ctx.stdout.write(`wrote ${out} (${invoice.client} ${invoice.period}, total ${invoice.total_usd} USD)\n`);
+        ctx.stdout.write(`wrote ${out} (${invoice.client} ${invoice.period}, total ${invoice.total} ${invoice.currency})\n`);
       } else {
         ctx.stdout.write(body as string);
       }
