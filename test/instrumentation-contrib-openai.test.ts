@@ -1,10 +1,9 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import OpenAI from 'openai';
-import * as openaiModule from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentOpenAI, withAttribution } from '../packages/otel/src/index.js';
 import { startFakeServer, type FakeServer } from '../packages/otel/src/test-support/fake-server.js';
+import { patchOfficialOpenAI } from '../packages/otel/src/test-support/official-openai.js';
 import { openAiReply } from '../packages/otel/src/test-support/openai-wire.js';
 import { startInstrumentedApp, type InstrumentedApp } from './support/instrumented-app.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
@@ -16,21 +15,16 @@ import { startTestReceiver, type TestReceiver } from './support/receiver.js';
 let r: TestReceiver;
 let app: InstrumentedApp;
 let server: FakeServer;
-let instrumentation: OpenAIInstrumentation;
+let unpatch: () => void;
 
 beforeAll(async () => {
   r = await startTestReceiver('instr_contrib', { yaml: 'settle:\n  enabled: false\n' });
   app = startInstrumentedApp(r);
   server = await startFakeServer(openAiReply);
-  // As in packages/otel: under vitest the ESM module is patched by hand, as the import hook would.
-  instrumentation = new OpenAIInstrumentation({ enabled: false });
-  instrumentation.setTracerProvider(app.provider);
-  instrumentation.getModuleDefinitions()[0]!.patch!(openaiModule, '6.0.0');
-  instrumentation.enable();
+  unpatch = patchOfficialOpenAI(app.provider);
 });
 afterAll(async () => {
-  instrumentation.disable();
-  instrumentation.getModuleDefinitions()[0]!.unpatch!(openaiModule, '6.0.0');
+  unpatch();
   await server.close();
   await app.shutdown();
   await r.stop();

@@ -3,15 +3,14 @@
 // real receiver and is billed to the client. Expected costs are worked out by hand from
 // packages/pricing/src/catalog/data/openai.json (o4-mini: $1.10 input, $0.275 cached, $4.40 output per 1M).
 import { context, propagation, trace } from '@opentelemetry/api';
-import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { isGenAiSpan, TokenLedgerSpanProcessor, withAttribution } from '@tokenledger/otel';
 import OpenAI from 'openai';
-import * as openaiModule from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../packages/otel/src/test-support/fake-server.js';
 import { chatUsage, openAiReply } from '../packages/otel/src/test-support/openai-wire.js';
+import { patchOfficialOpenAI } from '../packages/otel/src/test-support/official-openai.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
 import { reportedCostUsd, storedCalls } from './support/stored-calls.js';
 
@@ -27,17 +26,7 @@ beforeAll(async () => {
     spanProcessors: [new TokenLedgerSpanProcessor({ endpoint: r.url, exportFilter: isGenAiSpan })],
   });
   provider.register();
-  // The instrumentation hooks `import` when enabled; under vitest the module is already loaded,
-  // so its patch is applied by hand, which is what the hook would do.
-  const instrumentation = new OpenAIInstrumentation({ enabled: false });
-  instrumentation.setTracerProvider(provider);
-  const [definition] = instrumentation.getModuleDefinitions();
-  definition!.patch!(openaiModule, '6.0.0');
-  instrumentation.enable();
-  unpatch = () => {
-    instrumentation.disable();
-    definition!.unpatch!(openaiModule, '6.0.0');
-  };
+  unpatch = patchOfficialOpenAI(provider);
 });
 afterAll(async () => {
   unpatch();

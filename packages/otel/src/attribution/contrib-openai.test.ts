@@ -1,9 +1,8 @@
-import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import OpenAI from 'openai';
-import * as openaiModule from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../test-support/fake-server.js';
 import { openAiReply } from '../test-support/openai-wire.js';
+import { patchOfficialOpenAI } from '../test-support/official-openai.js';
 import { setupTracing, type TestTracing } from '../test-support/tracing.js';
 import { withAttribution } from './attribution.js';
 
@@ -16,16 +15,7 @@ let unpatch: () => void;
 beforeAll(async () => {
   tracing = setupTracing();
   server = await startFakeServer(openAiReply);
-  const instrumentation = new OpenAIInstrumentation({ enabled: false });
-  instrumentation.setTracerProvider(tracing.provider);
-  const [definition] = instrumentation.getModuleDefinitions();
-  definition!.patch!(openaiModule, '6.0.0');
-  // enable() adds the require/import hooks (idle here) and flips the switch the patch checks.
-  instrumentation.enable();
-  unpatch = () => {
-    instrumentation.disable();
-    definition!.unpatch!(openaiModule, '6.0.0');
-  };
+  unpatch = patchOfficialOpenAI(tracing.provider);
 });
 afterAll(async () => {
   unpatch();
