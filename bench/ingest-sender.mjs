@@ -22,4 +22,6 @@ await Promise.all(
     }
   }),
 );
+const cpu = process.cpuUsage();
+process.stderr.write(`sender cpu: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`);
 process.stdout.write(String((performance.now() - started) / 1000));

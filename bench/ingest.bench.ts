@@ -43,7 +43,11 @@ async function send(url: string, bodies: Uint8Array[]): Promise<number> {
   writeFileSync(file, Buffer.concat(framed));
   const sender = fileURLToPath(new URL('./ingest-sender.mjs', import.meta.url));
   const seconds = await new Promise<number>((resolve, reject) => {
-    execFile(process.execPath, [sender, file, url, String(SENDERS)], { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout))));
+    execFile(process.execPath, [sender, file, url, String(SENDERS)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(err);
+      process.stdout.write(stderr);
+      resolve(Number(stdout));
+    });
   });
   unlinkSync(file);
   return seconds;
