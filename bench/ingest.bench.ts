@@ -56,7 +56,10 @@ async function send(url: string, bodies: Uint8Array[]): Promise<number> {
 async function receiverRun(bodies: Uint8Array[], database: string) {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
   const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
+  const cpuBefore = process.cpuUsage();
   const seconds = await send(server.url, bodies);
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(`receiver cpu: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s over ${seconds.toFixed(2)} s`);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const busy = /tokenledger_insert_duration_seconds_sum\{result="ok"\} ([\d.]+)/.exec(metrics)?.[1];
   const batches = /tokenledger_insert_duration_seconds_count\{result="ok"\} (\d+)/.exec(metrics)?.[1];
