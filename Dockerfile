@@ -10,7 +10,7 @@ ARG PNPM_VERSION=10.34.9
 RUN npm install -g pnpm@${PNPM_VERSION}
 WORKDIR /src
 # Dependencies first, from the lockfile alone: this layer is reused until pnpm-lock.yaml changes.
-COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline && pnpm build

@@ -274,3 +274,15 @@ describe('Dockerfile', () => {
     expect(ignore).toContain('!test/package.json');
   });
 });
+
+describe('the Dockerfile copies only files the repository has', () => {
+  it('every path named in a COPY from the build context exists', () => {
+    const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    const sources = dockerfile
+      .split('\n')
+      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(existsSync(new URL(`../${source}`, import.meta.url)), source).toBe(true);
+  });
+});
