@@ -19,6 +19,8 @@ export class Alerter {
     private readonly now: () => Date,
     private readonly policy: RetryPolicy,
     private readonly targetFor: (client: string) => WebhookTarget | null,
+    /** Failures this class recovers from, reported so they are not silent. */
+    private readonly report: (what: string) => (err: unknown) => void = () => () => undefined,
   ) {}
 
   has(a: Pick<Alert, 'client' | 'period' | 'kind' | 'threshold' | 'subject'>): boolean {
@@ -80,8 +82,9 @@ export class Alerter {
   private async claimAndSend(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget | null): Promise<void> {
     try {
       await writeAlertRecord(this.store, record, this.now());
-    } catch {
+    } catch (err) {
       // Not recorded, so not sent: the next stored call re-checks and claims again.
+      this.report(`claiming alert ${record.alert_id}`)(err);
       this.claimed.delete(record.alert_id);
       return;
     }
@@ -93,9 +96,9 @@ export class Alerter {
     const result = await deliverWebhook(target, record.payload, record.alert_id, this.policy, (a) =>
       attempts.push({ alert_id: record.alert_id, client_id: record.client_id, url: target.url, attempt: record.attempts + a.attempt, status: a.status, error: a.error, attempted_at: dateTimeText(this.now()) }),
     );
-    await this.store.insertRows(`${this.store.database}.alert_deliveries`, attempts).catch(() => undefined);
+    await this.store.insertRows(`${this.store.database}.alert_deliveries`, attempts).catch(this.report('recording webhook attempts'));
     const outcome = { ...record, state: result.ok ? ('sent' as const) : ('failed' as const), attempts: record.attempts + result.attempts, last_error: result.lastError };
     // If this write fails the record stays pending and the next start sends again (at-least-once).
-    await writeAlertRecord(this.store, outcome, this.now()).catch(() => undefined);
+    await writeAlertRecord(this.store, outcome, this.now()).catch(this.report(`recording alert ${record.alert_id} as ${outcome.state}`));
   }
 }

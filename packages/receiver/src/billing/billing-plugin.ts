@@ -23,7 +23,8 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     const client = directory.get(id);
     return client.webhookUrl ? { url: client.webhookUrl, format: client.webhookFormat, secret: client.webhookSecret } : null;
   };
-  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor);
+  const report = (what: string) => (err: unknown) => ctx.log.write(`billing: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report);
   const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
   const listed = new Set<string>();
   let refresh: NodeJS.Timeout | null = null;
@@ -51,7 +52,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
       await monitor.load();
       // Spend this process did not see (other replicas behind the load balancer, `tokenledger
       // reprice` run elsewhere) reaches the in-memory budgets within this interval.
-      refresh = setInterval(() => track(monitor.reload().catch(() => undefined)), REFRESH_MS);
+      refresh = setInterval(() => track(monitor.reload().catch(report('budget refresh'))), REFRESH_MS);
       refresh.unref();
     },
     onStored(rows) {
@@ -61,7 +62,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     // Settle marked repeats or moved calls to a client: spend figures are read again from the
     // deduplicated calls (a failed reload keeps the previous figures until the next one).
     onRewritten() {
-      track(monitor.reload().catch(() => undefined));
+      track(monitor.reload().catch(report('budget reload after settle')));
     },
     idle: async () => {
       await Promise.all([...background]);

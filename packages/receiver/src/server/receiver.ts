@@ -35,6 +35,8 @@ export interface PluginContext {
   pricer: Pricer;
   config: AppConfig;
   now(): Date;
+  /** Where a plugin reports failures it recovers from (a refresh, a delivery record), one line each. */
+  log: { write(text: string): void };
   /** Says that stored calls were rewritten (settled, repriced): plugins reload what they derived. */
   rewritten(): void;
 }
@@ -91,7 +93,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const pricer = buildPricer(config);
   const metrics = createMetrics(() => writer.pendingRows);
   const rewritten = () => plugins.forEach((p) => p.onRewritten?.());
-  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten }));
+  const log = options.log ?? { write: (t: string) => void process.stderr.write(t) };
+  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log }));
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow>({
@@ -116,7 +119,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
   const app = createApp({
     config,
-    log: options.log ?? { write: (t) => void process.stderr.write(t) },
+    log,
     metrics,
     writer,
     stats,

@@ -24,7 +24,7 @@ function listen(receiver: Receiver, host: string, port: number): Promise<{ serve
 
 /** `tokenledger serve`: migrate, listen, drop expired partitions daily, drain on stop. */
 export async function startServer(config: AppConfig, log: Output, options: ReceiverOptions = {}): Promise<RunningServer> {
-  const receiver = createReceiver(config, options);
+  const receiver = createReceiver(config, { log, ...options });
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const report = await migrate(receiver.store, target);
   if (report.applied.length) log.write(`migrations applied: ${report.applied.join(', ')}\n`);

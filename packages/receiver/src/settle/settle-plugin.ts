@@ -26,7 +26,7 @@ export interface SettleInstance extends PluginInstance {
  */
 export const settlePlugin: ReceiverPlugin = {
   name: 'settle',
-  create({ store, config, now, rewritten }): SettleInstance {
+  create({ store, config, now, rewritten, log }): SettleInstance {
     const options = config.file.settle;
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<unknown> | null = null;
@@ -48,7 +48,10 @@ export const settlePlugin: ReceiverPlugin = {
       running = runOnce()
         .then(
           () => (error = null),
-          (err: unknown) => (error = err instanceof Error ? err : new Error(String(err))),
+          (err: unknown) => {
+            error = err instanceof Error ? err : new Error(String(err));
+            log.write(`settle: run failed, the next tick retries: ${error.message}\n`);
+          },
         )
         .finally(() => (running = null));
     };
