@@ -1,4 +1,4 @@
-import { dashboard, type Json } from './panel.js';
+import { BARS, dashboard, type Json } from './panel.js';
 import { BUDGET_FIELDS, budgetUse, IN_PREVIOUS_RANGE, IN_RANGE, SPEND_AND_BILLED_PER_CLIENT, usd } from './sql.js';
 
 const clientLink = [
@@ -87,7 +87,7 @@ ORDER BY cost_nanos DESC, client`,
       format: 'timeSeries',
       grid: [0, 14, 12, 9],
       unit: 'currencyUSD',
-      custom: { drawStyle: 'bars', fillOpacity: 80, stacking: { mode: 'normal', group: 'A' }, lineWidth: 1 },
+      custom: { ...BARS, stacking: { mode: 'normal', group: 'A' } },
       sql: `
 SELECT day AS time, if(client_id = '', '(unattributed)', client_id) AS client, ${usd('sum(cost_nanos)')} AS spend_usd
 FROM llm_usage_daily

@@ -1,4 +1,4 @@
-import { dashboard, queryVariable, type Json } from './panel.js';
+import { BARS, dashboard, queryVariable, type Json } from './panel.js';
 import { BUDGET_FIELDS, budgetUse, IN_RANGE, MODEL, periodStart, RAW_RANGE, SPENT_THIS_PERIOD, usd } from './sql.js';
 
 const CLIENT = '${client:singlequote}';
@@ -26,7 +26,7 @@ export const clientDetail: Json = dashboard({
       format: 'timeSeries',
       grid: [0, 0, 12, 8],
       unit: 'currencyUSD',
-      custom: { drawStyle: 'bars', fillOpacity: 80, lineWidth: 1 },
+      custom: BARS,
       sql: `
 SELECT day AS time, ${usd('sum(cost_nanos)')} AS spend_usd
 FROM llm_usage_daily

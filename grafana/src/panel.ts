@@ -13,6 +13,10 @@ export const FORMAT = { timeSeries: 0, table: 1 } as const;
 
 export type Json = Record<string, unknown>;
 
+/** Field styles of the time-series panels: bars per day, lines per interval. */
+export const BARS: Json = { drawStyle: 'bars', fillOpacity: 80, lineWidth: 1 };
+export const LINES: Json = { drawStyle: 'line', fillOpacity: 10, lineWidth: 1 };
+
 export interface PanelSpec {
   title: string;
   description: string;

@@ -1,4 +1,4 @@
-import { dashboard, type Json } from './panel.js';
+import { dashboard, LINES, type Json } from './panel.js';
 import { BILLED, MODEL, newestRevisions, RAW_RANGE } from './sql.js';
 
 // Buckets of $__interval_s seconds: the 18.16-safe form of $__timeInterval (no toStartOfInterval there).
@@ -31,7 +31,7 @@ WHERE $__timeFilter(minute)`,
       format: 'timeSeries',
       grid: [0, 4, 12, 9],
       unit: 'short',
-      custom: { drawStyle: 'line', fillOpacity: 10, lineWidth: 1 },
+      custom: LINES,
       sql: `
 SELECT ${BUCKET} AS time, outcome, sum(spans) AS spans
 FROM ingest_stats
@@ -46,7 +46,7 @@ ORDER BY time, outcome`,
       format: 'timeSeries',
       grid: [12, 4, 12, 9],
       unit: 'ms',
-      custom: { drawStyle: 'line', fillOpacity: 10, lineWidth: 1 },
+      custom: LINES,
       sql: `
 SELECT ${BUCKET} AS time, intDiv(sum(lag_ms_sum), greatest(sum(spans), 1)) AS avg_lag_ms
 FROM ingest_stats
