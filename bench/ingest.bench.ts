@@ -22,8 +22,7 @@ import { buildPricer } from '../packages/receiver/src/server/receiver.js';
 import { startServer } from '../packages/receiver/src/server/start-server.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
-import { tsvRows } from '../packages/receiver/src/clickhouse/tsv-rows.js';
-import { CALL_COLUMNS } from '../packages/receiver/src/store/llm-calls.js';
+import { insertCalls } from '../packages/receiver/src/store/llm-calls.js';
 import { protobufRequests } from '../test/support/otlp-requests.js';
 
 const URL_CH = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123';
@@ -53,9 +52,9 @@ async function send(url: string, bodies: Uint8Array[]): Promise<number> {
   return seconds;
 }
 
-async function receiverRun(bodies: Uint8Array[], database: string) {
+export async function receiverRun(bodies: Uint8Array[], database: string) {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
-  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
+  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 200 });
   const cpuBefore = process.cpuUsage();
   const seconds = await send(server.url, bodies);
   const cpu = process.cpuUsage(cpuBefore);
@@ -69,7 +68,7 @@ async function receiverRun(bodies: Uint8Array[], database: string) {
 }
 
 /** Straight inserts of precomputed rows, in the client's JSON form or as TabSeparated text. */
-async function baselineRun(bodies: Uint8Array[], database: string, format: 'JSONEachRow' | 'TabSeparated') {
+export async function baselineRun(bodies: Uint8Array[], database: string, format: 'JSONEachRow' | 'TabSeparated') {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database } });
   const store = createStoreClient(config.clickhouse);
   await migrate(store, { database, cluster: null });
@@ -80,7 +79,7 @@ async function baselineRun(bodies: Uint8Array[], database: string, format: 'JSON
   for (let i = 0; i < rows.length; i += BATCH_ROWS) {
     const batch = rows.slice(i, i + BATCH_ROWS);
     if (format === 'JSONEachRow') await client.insert({ table: `${database}.llm_calls`, values: batch, format });
-    else await store.insertTsv(`${database}.llm_calls`, CALL_COLUMNS, tsvRows(CALL_COLUMNS, batch));
+    else await insertCalls(store, batch);
   }
   const seconds = (performance.now() - started) / 1000;
   await client.close();
@@ -90,7 +89,7 @@ async function baselineRun(bodies: Uint8Array[], database: string, format: 'JSON
 
 async function sustained(database: string, rounds: number) {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: URL_CH, CLICKHOUSE_DATABASE: database, PORT: '0' } });
-  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 50 });
+  const server = await startServer(config, { write: () => undefined }, { maxBatchRows: BATCH_ROWS, maxWaitMs: 200 });
   const samples: Array<{ round: number; heapMiB: number; rssMiB: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     await send(server.url, protobufRequests(40, SPANS)); // fresh ids each round: all new rows

@@ -2,6 +2,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { Readable } from 'node:stream';
 import type { ClickHouseConfig } from '../config/config-schema.js';
 import { StoreUnavailableError } from '../errors.js';
+import { TsvWriter } from './tsv-rows.js';
 
 /**
  * A thin layer over @clickhouse/client: one place that knows the connection settings, and that
@@ -13,8 +14,8 @@ export interface StoreClient {
   command(query: string): Promise<void>;
   queryRows<T>(query: string): Promise<T[]>;
   insertRows(table: string, rows: readonly object[]): Promise<void>;
-  /** Inserts rows already encoded as TabSeparated text into `columns` (see tsv-rows.ts). */
-  insertTsv(table: string, columns: readonly string[], text: string): Promise<void>;
+  /** Inserts rows already encoded as TabSeparated bytes into `columns` (see tsv-rows.ts). */
+  insertTsv(table: string, columns: readonly string[], bytes: Uint8Array): Promise<void>;
   /**
    * A SELECT that reads a temporary table sent with the request (ClickHouse "external data"),
    * so thousands of keys cost a TSV upload instead of a huge IN (...) literal, which 18.16
@@ -46,19 +47,21 @@ export interface ExternalTable {
   rows: readonly (readonly string[])[];
 }
 
-/** TabSeparated escaping: the only characters TSV gives meaning to. */
-function tsvField(value: string): string {
-  return value.replace(/[\\\t\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : '\\n'));
-}
-
 async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
   const url = new URL(config.url);
   url.searchParams.set('query', `${query} FORMAT JSONEachRow`);
   url.searchParams.set(`${table.name}_structure`, table.structure);
   url.searchParams.set(`${table.name}_format`, 'TabSeparated');
   const form = new FormData();
-  const tsv = table.rows.map((r) => r.map(tsvField).join('\t')).join('\n');
-  form.append(table.name, new Blob([`${tsv}\n`]), `${table.name}.tsv`);
+  const tsv = new TsvWriter();
+  for (const row of table.rows) {
+    for (let i = 0; i < row.length; i++) {
+      if (i) tsv.tab();
+      tsv.text(row[i]!);
+    }
+    tsv.endRow();
+  }
+  form.append(table.name, new Blob([tsv.bytes()]), `${table.name}.tsv`);
   const response = await fetch(url, {
     method: 'POST',
     body: form,
@@ -97,9 +100,9 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
       guard('query', async () => (await (await raw.query({ query, format: 'JSONEachRow' })).json()) as T[]),
     insertRows: (table, rows) =>
       guard('insert', async () => void (await raw.insert({ table, values: rows as object[], format: 'JSONEachRow' }))),
-    insertTsv: (table, columns, text) =>
+    insertTsv: (table, columns, bytes) =>
       guard('insert', async () => {
-        await raw.insert({ table, values: Readable.from([Buffer.from(text)], { objectMode: false }), format: 'TabSeparated', columns: columns as [string, ...string[]] });
+        await raw.insert({ table, values: Readable.from([bytes], { objectMode: false }), format: 'TabSeparated', columns: columns as [string, ...string[]] });
       }),
     queryWithTable: <T>(query: string, table: ExternalTable) =>
       guard('query', () => queryExternal<T>(config, query, table, options.requestTimeoutMs ?? 30_000)),

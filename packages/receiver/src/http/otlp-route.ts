@@ -20,7 +20,7 @@ import { readBodyLimited } from './read-body.js';
 
 export interface OtlpRouteDeps {
   stages: IngestStages;
-  writer: BatchWriter<IngestRow>;
+  writer: Pick<BatchWriter<IngestRow>, 'write'>;
   stats: IngestStats;
   metrics: Metrics;
   limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };

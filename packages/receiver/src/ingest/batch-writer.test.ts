@@ -1,37 +1,78 @@
 import { describe, expect, it } from 'vitest';
 import { BatchWriter, QueueFullError } from './batch-writer.js';
 
-function recorder(fail = () => false) {
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A store that takes `storeMs` per batch and records what each stage saw, in order. */
+function recorder(options: { fail?: (rows: number[]) => boolean; storeMs?: number } = {}) {
   const batches: number[][] = [];
+  const events: string[] = [];
+  const unconfirmedSeen: number[][] = [];
   return {
     batches,
-    flush: async (rows: number[]) => {
-      await new Promise((r) => setTimeout(r, 5));
-      if (fail()) throw new Error('store down');
+    events,
+    unconfirmedSeen,
+    prepare: async (rows: number[], unconfirmed: readonly number[]) => {
+      events.push(`prepare ${rows.join(',')}`);
+      unconfirmedSeen.push([...unconfirmed]);
+      await tick(1);
+      return rows;
+    },
+    store: async (rows: number[]) => {
+      events.push(`store ${rows.join(',')}`);
+      await tick(options.storeMs ?? 5);
+      if (options.fail?.(rows)) throw new Error('store down');
       batches.push(rows);
+      events.push(`stored ${rows.join(',')}`);
     },
   };
 }
 
+type Recorder = ReturnType<typeof recorder>;
+const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxWaitMs: number; maxPendingRows: number }) =>
+  new BatchWriter<number, number[]>({ prepare: rec.prepare, store: rec.store, ...limits });
+
 describe('BatchWriter', () => {
-  it('joins concurrent writes into one flush and settles each after it is stored', async () => {
+  it('joins concurrent writes into one batch and settles each after it is stored', async () => {
     const rec = recorder();
-    const writer = new BatchWriter<number>({ flush: rec.flush, maxBatchRows: 100, maxWaitMs: 20, maxPendingRows: 1000 });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxWaitMs: 20, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2]), writer.write([3]), writer.write([4, 5, 6])]);
     expect(rec.batches).toEqual([[1, 2, 3, 4, 5, 6]]);
   });
 
   it('flushes by size without waiting for the timer, keeping requests whole', async () => {
     const rec = recorder();
-    const writer = new BatchWriter<number>({ flush: rec.flush, maxBatchRows: 4, maxWaitMs: 60_000, maxPendingRows: 1000 });
+    const writer = writerFor(rec, { maxBatchRows: 4, maxWaitMs: 60_000, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2, 3]), writer.write([4]), writer.write([5, 6, 7]), writer.write([8])]);
     expect(rec.batches).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
   });
 
-  it('rejects every request of a failed batch and accepts later ones', async () => {
+  it('prepares the next batch while the previous one is stored, showing it the unconfirmed rows', async () => {
+    const rec = recorder({ storeMs: 30 });
+    const writer = writerFor(rec, { maxBatchRows: 2, maxWaitMs: 60_000, maxPendingRows: 1000 });
+    await Promise.all([writer.write([1, 2]), writer.write([3, 4]), writer.write([5, 6])]);
+    expect(rec.events).toEqual([
+      'prepare 1,2', 'store 1,2', 'prepare 3,4', 'stored 1,2',
+      'store 3,4', 'prepare 5,6', 'stored 3,4',
+      'store 5,6', 'stored 5,6',
+    ]);
+    expect(rec.unconfirmedSeen).toEqual([[], [1, 2], [3, 4]]);
+  });
+
+  it('fails a batch prepared against a store that then failed, and accepts later ones', async () => {
+    const rec = recorder({ storeMs: 20, fail: (rows) => rows.includes(1) });
+    const writer = writerFor(rec, { maxBatchRows: 1, maxWaitMs: 60_000, maxPendingRows: 100 });
+    const results = await Promise.allSettled([writer.write([1]), writer.write([2])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(rec.events).not.toContain('store 2');
+    await writer.write([3]);
+    expect(rec.batches).toEqual([[3]]);
+  });
+
+  it('rejects every request of a failed batch', async () => {
     let down = true;
-    const rec = recorder(() => down);
-    const writer = new BatchWriter<number>({ flush: rec.flush, maxBatchRows: 10, maxWaitMs: 1, maxPendingRows: 100 });
+    const rec = recorder({ fail: () => down });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 1, maxPendingRows: 100 });
     const results = await Promise.allSettled([writer.write([1]), writer.write([2])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     down = false;
@@ -39,9 +80,27 @@ describe('BatchWriter', () => {
     expect(rec.batches).toEqual([[3]]);
   });
 
+  it('rejects the batch when prepare throws at once, and goes on with the next', async () => {
+    let throwNow = true;
+    const writer = new BatchWriter<number, number[]>({
+      prepare: (rows) => {
+        if (throwNow) throw new Error('check failed');
+        return Promise.resolve(rows);
+      },
+      store: async () => undefined,
+      maxBatchRows: 10,
+      maxWaitMs: 1,
+      maxPendingRows: 100,
+    });
+    await expect(writer.write([1])).rejects.toThrow('check failed');
+    throwNow = false;
+    await writer.write([2]);
+    expect(writer.pendingRows).toBe(0);
+  });
+
   it('refuses at once beyond the pending limit instead of buffering', async () => {
     const rec = recorder();
-    const writer = new BatchWriter<number>({ flush: rec.flush, maxBatchRows: 10, maxWaitMs: 50, maxPendingRows: 4 });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 50, maxPendingRows: 4 });
     const first = writer.write([1, 2, 3]);
     await expect(writer.write([4, 5])).rejects.toBeInstanceOf(QueueFullError);
     await first;
@@ -50,7 +109,7 @@ describe('BatchWriter', () => {
 
   it('drains accepted rows on close and refuses new ones', async () => {
     const rec = recorder();
-    const writer = new BatchWriter<number>({ flush: rec.flush, maxBatchRows: 10, maxWaitMs: 60_000, maxPendingRows: 100 });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 60_000, maxPendingRows: 100 });
     const pending = writer.write([7, 8]);
     await writer.close();
     await pending;

@@ -4,9 +4,12 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * Gathers rows from concurrent requests into one insert, by size and by time, and settles each
  * request only when its rows are stored: nothing is acknowledged before ClickHouse has it.
  *
- * One flush runs at a time. That keeps inserts large (what ClickHouse wants), and it makes the
- * "already stored?" check of a flush see everything earlier flushes wrote, so a span re-sent
- * while its first copy is still queued is caught too.
+ * Storing a batch has two stages. `prepare` (the "already stored?" check) of one batch runs while
+ * the previous batch is being stored, so the check's round trip is off the critical path; that
+ * previous batch is handed to `prepare` as `unconfirmed`, because the store cannot show its rows
+ * yet. Stores run one at a time, in batch order, which keeps inserts large (what ClickHouse
+ * wants). A batch prepared against an unconfirmed batch whose store then fails fails too: a row
+ * dropped as a repeat of a row that never got stored must not be acknowledged.
  */
 
 export class QueueFullError extends TokenLedgerError {
@@ -15,9 +18,11 @@ export class QueueFullError extends TokenLedgerError {
   }
 }
 
-export interface BatchWriterOptions<Row> {
-  /** Stores one batch; throwing rejects every request in it. */
-  flush(rows: Row[]): Promise<void>;
+export interface BatchWriterOptions<Row, Prepared> {
+  /** First stage of storing a batch; `unconfirmed` are the rows of the batch being stored now. */
+  prepare(rows: Row[], unconfirmed: readonly Row[]): Promise<Prepared>;
+  /** Second stage: stores what `prepare` kept; throwing rejects every request in the batch. */
+  store(prepared: Prepared): Promise<void>;
   maxBatchRows: number;
   maxWaitMs: number;
   /** Rows waiting (queued + in flight) beyond which new writes are refused at once. */
@@ -31,17 +36,25 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-export class BatchWriter<Row> {
+interface Storing<Row> {
+  rows: readonly Row[];
+  /** Settles when the store ends: undefined when it succeeded, else its error. */
+  outcome: Promise<unknown>;
+}
+
+export class BatchWriter<Row, Prepared = unknown> {
   private queue: Row[] = [];
   private waiters: Waiter[] = [];
   private inFlightRows = 0;
-  private flushing: Promise<void> | null = null;
+  /** The batch in its prepare stage (at most one), and the batch being stored (at most one). */
+  private preparing: Promise<void> | null = null;
+  private storing: Storing<Row> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** When the oldest queued row arrived: the time limit counts from there, not from the last flush. */
   private oldestQueuedAt = 0;
 
-  constructor(private readonly options: BatchWriterOptions<Row>) {}
+  constructor(private readonly options: BatchWriterOptions<Row, Prepared>) {}
 
   get pendingRows(): number {
     return this.queue.length + this.inFlightRows;
@@ -61,23 +74,24 @@ export class BatchWriter<Row> {
   }
 
   private schedule(): void {
-    if (this.flushing) return; // the running flush picks up the queue when it ends
+    if (this.preparing || this.queue.length === 0) return; // a batch leaving prepare schedules again
     if (this.queue.length >= this.options.maxBatchRows) {
-      this.startFlush();
+      this.startBatch();
     } else if (!this.timer) {
       const waited = performance.now() - this.oldestQueuedAt;
-      this.timer = setTimeout(() => this.startFlush(), Math.max(0, this.options.maxWaitMs - waited));
+      this.timer = setTimeout(() => this.startBatch(), Math.max(0, this.options.maxWaitMs - waited));
     }
   }
 
-  private startFlush(): void {
+  private startBatch(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = this.flushOnce().finally(() => {
-      this.flushing = null;
-      if (this.queue.length > 0) this.schedule();
-    });
+    if (this.preparing || this.queue.length === 0) return;
+    const { rows, waiters } = this.take();
+    this.inFlightRows += rows.length;
+    // Started a microtask later, so that even a prepare that throws at once leaves the prepare
+    // stage after this assignment, not before it.
+    this.preparing = Promise.resolve().then(() => this.runBatch(rows, waiters));
   }
 
   /** Takes whole requests only, so a request is never half stored. */
@@ -89,33 +103,53 @@ export class BatchWriter<Row> {
       n++;
     }
     const taken = { rows: this.queue.splice(0, count), waiters: this.waiters.splice(0, n) };
-    // Rows left behind arrived during the previous flush at the latest.
+    // Rows left behind arrived during the previous batch at the latest.
     if (this.queue.length > 0) this.oldestQueuedAt = performance.now();
     return taken;
   }
 
-  private async flushOnce(): Promise<void> {
-    const { rows, waiters } = this.take();
-    this.inFlightRows = rows.length;
+  /** prepare (overlapping the previous store) → wait for that store → store; then settle the requests. */
+  private async runBatch(rows: Row[], waiters: Waiter[]): Promise<void> {
     const started = performance.now();
+    const previous = this.storing;
+    let endStore: ((outcome: unknown) => void) | undefined;
     try {
-      await this.options.flush(rows);
+      const prepared = await this.options.prepare(rows, previous?.rows ?? []);
+      const failed = previous && (await previous.outcome);
+      if (failed) throw failed;
+      const mine: Storing<Row> = { rows, outcome: new Promise((resolve) => (endStore = resolve)) };
+      this.storing = mine;
+      this.leavePrepare();
+      try {
+        await this.options.store(prepared);
+      } finally {
+        if (this.storing === mine) this.storing = null;
+      }
+      endStore!(undefined);
       this.options.onFlush?.({ rows: rows.length, ms: performance.now() - started, ok: true });
       for (const w of waiters) w.resolve();
     } catch (err) {
+      if (endStore) endStore(err);
+      else this.leavePrepare();
       this.options.onFlush?.({ rows: rows.length, ms: performance.now() - started, ok: false });
       for (const w of waiters) w.reject(err);
     } finally {
-      this.inFlightRows = 0;
+      this.inFlightRows -= rows.length;
     }
+  }
+
+  /** Called once per batch, when it leaves the prepare stage: the next batch may start its own. */
+  private leavePrepare(): void {
+    this.preparing = null;
+    this.schedule();
   }
 
   /** Stops taking writes and stores everything already accepted. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) {
-      if (!this.flushing) this.startFlush();
-      await this.flushing;
+    while (this.preparing || this.storing || this.queue.length > 0) {
+      if (!this.preparing && this.queue.length > 0) this.startBatch();
+      await (this.preparing ?? this.storing?.outcome);
     }
   }
 }

@@ -2,36 +2,49 @@ import type { StoreClient } from '../clickhouse/store-client.js';
 import { callKey, insertCalls, storedKeys, type CallRow } from '../store/llm-calls.js';
 import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
 
-/**
- * One flush of the batch writer: drop rows whose (trace_id, span_id) is already stored or
- * appears twice in the batch (exporter retries, Collector replays), then insert the rest.
- * Returns the rows stored and how many were duplicates.
- */
-export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
-  const seen = await storedKeys(client, rows);
-  const fresh: CallRow[] = [];
-  for (const row of rows) {
-    const key = callKey(row);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    fresh.push(row);
-  }
-  await insertCalls(client, fresh);
-  return { stored: fresh, inserted: fresh.length, duplicates: rows.length - fresh.length };
+/** A batch ready to insert: its calls minus those already stored or repeated, and its links. */
+export interface PreparedBatch {
+  calls: CallRow[];
+  links: SpanLinkRow[];
+  duplicates: number;
 }
 
 /**
- * One flush with span links. Calls and links are inserted side by side: if either insert fails
- * the request is refused and re-sent, and the retry finds its calls already stored (dropped
- * above) and its links collapse on their key (span_links is a ReplacingMergeTree).
+ * Drops calls whose (trace_id, span_id) is already stored, is in `unconfirmed` (a batch being
+ * inserted right now, which the check cannot see yet) or appears twice in the batch: exporter
+ * retries and Collector replays. Links need no check: span_links collapses on its key.
  */
-export async function storeIngestRows(client: StoreClient, rows: readonly IngestRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
-  const calls: CallRow[] = [];
+export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: readonly IngestRow[] = []): Promise<PreparedBatch> {
+  const candidates: CallRow[] = [];
   const links: SpanLinkRow[] = [];
   for (const row of rows) {
     if (isSpanLink(row)) links.push(row);
-    else calls.push(row);
+    else candidates.push(row);
   }
-  const [result] = await Promise.all([storeCalls(client, calls), insertLinks(client, links)]);
-  return result;
+  const seen = await storedKeys(client, candidates);
+  for (const row of unconfirmed) if (!isSpanLink(row)) seen.add(callKey(row));
+  const calls: CallRow[] = [];
+  for (const row of candidates) {
+    const key = callKey(row);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    calls.push(row);
+  }
+  return { calls, links, duplicates: candidates.length - calls.length };
+}
+
+/**
+ * Inserts a prepared batch. Calls and links go side by side: if either insert fails the request
+ * is refused and re-sent, and the retry finds its calls already stored (dropped above) and its
+ * links collapse on their key (span_links is a ReplacingMergeTree).
+ */
+export async function insertPrepared(client: StoreClient, batch: PreparedBatch): Promise<void> {
+  await Promise.all([insertCalls(client, batch.calls), insertLinks(client, batch.links)]);
+}
+
+/** Both stages at once, for one-off writes outside the receiver's batch writer. */
+export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
+  const batch = await prepareIngestRows(client, rows);
+  await insertPrepared(client, batch);
+  return { stored: batch.calls, inserted: batch.calls.length, duplicates: batch.duplicates };
 }

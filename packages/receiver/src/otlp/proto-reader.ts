@@ -1,4 +1,5 @@
 import { OtlpDecodeError } from './otlp-errors.js';
+import { TextCache } from './text-cache.js';
 
 /** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
 const WIRE_VARINT = 0;
@@ -10,6 +11,11 @@ const WIRE_FIXED32 = 5;
 
 const MAX_GROUP_DEPTH = 32;
 
+/** Shared by every request: the same keys and values recur across requests, not only within one. */
+const SHARED_TEXTS = new TextCache();
+
+type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
+
 /**
  * A cursor over protobuf wire bytes. Every read is bounded by `limit`, the end of the message being
  * read, so a length that points past its parent, or a truncated varint, throws instead of reading
@@ -19,15 +25,17 @@ export class ProtoReader {
   pos = 0;
   limit: number;
   private readonly view: DataView;
-  private readonly buffer: Buffer & { utf8Slice(start: number, end: number): string };
+  private readonly buffer: NodeBuffer;
+  private readonly decodeText = (start: number, end: number): string => this.buffer.utf8Slice(start, end);
 
   constructor(readonly bytes: Uint8Array) {
     this.limit = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as ProtoReader['buffer'];
-    // Buffer#utf8Slice (Node's own, behind toString) skips toString's argument handling: about 2x
-    // faster on the short keys that make up most strings of a span. Fall back where it is missing.
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as NodeBuffer;
+    // Buffer#utf8Slice and #hexSlice (Node's own, behind toString) skip toString's argument
+    // handling: about 2x faster on the short strings of a span. Fall back where they are missing.
     if (typeof buffer.utf8Slice !== 'function') buffer.utf8Slice = (s, e) => buffer.toString('utf8', s, e);
+    if (typeof buffer.hexSlice !== 'function') buffer.hexSlice = (s, e) => buffer.toString('hex', s, e);
     this.buffer = buffer;
   }
 
@@ -132,7 +140,13 @@ export class ProtoReader {
 
   /** UTF-8 text of `[start, end)`; invalid sequences become U+FFFD, as in the Node and Go SDKs' readers. */
   text(start: number, end: number): string {
-    return start === end ? '' : this.buffer.utf8Slice(start, end);
+    if (start === end) return '';
+    return SHARED_TEXTS.get(this.bytes, start, end, this.decodeText) ?? this.buffer.utf8Slice(start, end);
+  }
+
+  /** Lowercase hex of `[start, end)` (trace and span ids). */
+  hex(start: number, end: number): string {
+    return this.buffer.hexSlice(start, end);
   }
 
   base64(start: number, end: number): string {

@@ -2,7 +2,7 @@ import type { AttributeCheck } from './attribute-check.js';
 import type { Attributes, DecodedResource, DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
 import type { ProtoReader } from './proto-reader.js';
-import { allZero, hexOf, idProblem, type SpanSink } from './span-sink.js';
+import { allZero, idProblem, type SpanSink } from './span-sink.js';
 
 /*
  * Span fields read (opentelemetry/proto/trace/v1/trace.proto): trace_id = 1, span_id = 2,
@@ -94,10 +94,10 @@ export function readSpan(r: ProtoReader, sink: SpanSink, check: AttributeCheck, 
   if (check.problem) return sink.reject('attributes', `span ${check.problem}`);
   if (resourceProblem) return sink.reject('resource', resourceProblem);
   sink.spans.push({
-    traceId: hexOf(bytes, traceStart, traceEnd),
-    spanId: hexOf(bytes, spanStart, spanEnd),
+    traceId: r.hex(traceStart, traceEnd),
+    spanId: r.hex(spanStart, spanEnd),
     // An all-zero parent is how some bridges write "no parent"; it is a root span either way.
-    parentSpanId: allZero(bytes, parentStart, parentEnd) ? '' : hexOf(bytes, parentStart, parentEnd),
+    parentSpanId: allZero(bytes, parentStart, parentEnd) ? '' : r.hex(parentStart, parentEnd),
     name,
     kind,
     startTimeUnixNano,

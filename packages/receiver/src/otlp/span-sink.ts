@@ -51,14 +51,6 @@ export function idProblem(traceIdBytes: number, traceIdZero: boolean, spanIdByte
   return undefined;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function hexOf(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX[bytes[i]!]!;
-  return s;
-}
-
 export function allZero(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (bytes[i] !== 0) return false;
   return true;

@@ -7,7 +7,7 @@ import { createApp } from '../http/app.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
-import { storeIngestRows } from '../ingest/store-calls.js';
+import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
@@ -65,7 +65,7 @@ export interface Receiver {
   store: StoreClient;
   pricer: Pricer;
   metrics: Metrics;
-  writer: BatchWriter<IngestRow>;
+  writer: BatchWriter<IngestRow, PreparedBatch>;
   plugins: PluginInstance[];
   /** Drains accepted rows, writes pending stats, closes ClickHouse connections. */
   close(): Promise<void>;
@@ -97,16 +97,17 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log }));
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
-  const writer = new BatchWriter<IngestRow>({
+  const writer = new BatchWriter<IngestRow, PreparedBatch>({
     maxBatchRows: options.maxBatchRows ?? 5_000,
     maxWaitMs: options.maxWaitMs ?? 200,
     maxPendingRows: options.maxPendingRows ?? 200_000,
-    flush: async (rows) => {
-      const { stored, duplicates } = await storeIngestRows(store, rows);
-      for (const plugin of plugins) plugin.onStored?.(stored);
-      if (duplicates) {
-        metrics.spans.inc({ outcome: 'duplicate' }, duplicates);
-        stats.record(now(), 'duplicate', duplicates);
+    prepare: (rows, unconfirmed) => prepareIngestRows(store, rows, unconfirmed),
+    store: async (batch) => {
+      await insertPrepared(store, batch);
+      for (const plugin of plugins) plugin.onStored?.(batch.calls);
+      if (batch.duplicates) {
+        metrics.spans.inc({ outcome: 'duplicate' }, batch.duplicates);
+        stats.record(now(), 'duplicate', batch.duplicates);
       }
     },
     onFlush: ({ rows, ms, ok }) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/clickhouse.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
-import { storeCalls } from '../ingest/store-calls.js';
+import { prepareIngestRows, storeCalls } from '../ingest/store-calls.js';
 import { sampleRow } from '../../../../test/support/sample-call-row.js';
 
 describe('llm_calls on a real ClickHouse', () => {
@@ -36,6 +36,13 @@ describe('llm_calls on a real ClickHouse', () => {
     expect(await storeCalls(store, [row])).toEqual({ stored: [], inserted: 0, duplicates: 1 });
     const [daily] = await db.queryRows(`SELECT sum(calls) AS calls, sum(cost_nanos) AS cost FROM ${db.name}.llm_usage_daily WHERE day = '2026-11-03'`);
     expect(daily).toEqual({ calls: '1', cost: '3250000' });
+  });
+
+  it('drops a call that the batch being inserted holds, before ClickHouse can show it', async () => {
+    const inFlight = sampleRow({ span_id: 'd000000000000001' });
+    const fresh = sampleRow({ span_id: 'd000000000000002' });
+    const batch = await prepareIngestRows(store, [inFlight, fresh], [inFlight]);
+    expect(batch).toEqual({ calls: [fresh], links: [], duplicates: 1 });
   });
 });
 

@@ -56,9 +56,20 @@ export interface CallRow {
 
 export const LLM_CALLS = 'llm_calls';
 
-/** 'YYYY-MM-DD hh:mm:ss' in UTC, the text form DateTime('UTC') columns read. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
+/**
+ * 'YYYY-MM-DD hh:mm:ss' in UTC, the text form DateTime('UTC') columns read. The calls of one
+ * request mostly share their second, so the last one is remembered.
+ */
 export function dateTimeText(d: Date): string {
-  return d.toISOString().slice(0, 19).replace('T', ' ');
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = d.toISOString().slice(0, 19).replace('T', ' ');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function callKey(row: Pick<CallRow, 'trace_id' | 'span_id'>): string {
