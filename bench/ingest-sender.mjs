@@ -35,6 +35,6 @@ await Promise.all(
   }),
 );
 agent.destroy();
+const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage();
-process.stderr.write(`sender cpu: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`);
-process.stdout.write(String((performance.now() - started) / 1000));
+process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));

@@ -6,6 +6,7 @@ import { billingPlugin, type BillingInstance } from '../packages/receiver/src/bi
 import { main } from '../packages/receiver/src/cli/main.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../packages/receiver/src/config/load-config.js';
+import { pendingCalls } from '../packages/receiver/src/ingest/pending-calls.js';
 import { storeCalls } from '../packages/receiver/src/ingest/store-calls.js';
 import { createReceiver, type Receiver } from '../packages/receiver/src/server/receiver.js';
 import { insertCalls, type CallRow } from '../packages/receiver/src/store/llm-calls.js';
@@ -92,7 +93,7 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
     // 60 one-dollar calls: 30 through the batch writer and 30 stored in parallel by hand (as a
     // second writer would), so inserts and onStored calls interleave around the $50 mark.
     const direct = (row: CallRow) => storeCalls(receiver.store, [row]).then(({ stored }) => billing(receiver).onStored!(stored));
-    await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? receiver.writer.write([call('acme', 1)]) : direct(call('acme', 1)))));
+    await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? receiver.writer.write(pendingCalls([call('acme', 1)])) : direct(call('acme', 1)))));
     await billing(receiver).idle();
     expect(ids()).toEqual(['budget:acme:2026-11:50:']);
     const hook = received[0]!;
@@ -113,7 +114,7 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
     received.length = 0;
     receiver = await boot();
     expect(await budget(receiver, 'acme')).toMatchObject({ spent_usd: '60.000000000', status: 'warning' });
-    await receiver.writer.write(Array.from({ length: 25 }, () => call('acme', 1)));
+    await receiver.writer.write(pendingCalls(Array.from({ length: 25 }, () => call('acme', 1))));
     await billing(receiver).idle();
     expect(ids()).toEqual(['budget:acme:2026-11:80:']);
     const [stored] = await db.queryRows<{ cost: string }>(`SELECT toString(sum(cost_nanos)) AS cost FROM ${db.name}.llm_calls FINAL WHERE client_id = 'acme'`);
@@ -126,8 +127,8 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
 
   it('says exceeded at 100% and fires that threshold once', async () => {
     received.length = 0;
-    await receiver.writer.write(Array.from({ length: 15 }, () => call('acme', 1)));
-    await receiver.writer.write([call('acme', 1)]);
+    await receiver.writer.write(pendingCalls(Array.from({ length: 15 }, () => call('acme', 1))));
+    await receiver.writer.write(pendingCalls([call('acme', 1)]));
     await billing(receiver).idle();
     expect(ids()).toEqual(['budget:acme:2026-11:100:']);
     expect(await budget(receiver, 'acme')).toMatchObject({ spent_usd: '101.000000000', remaining_usd: '-1.000000000', status: 'exceeded' });
@@ -135,11 +136,11 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
 
   it("fires a spend spike once per day, in Slack's format", async () => {
     received.length = 0;
-    await receiver.writer.write([call('globex', 1)]);
+    await receiver.writer.write(pendingCalls([call('globex', 1)]));
     await billing(receiver).idle();
     expect(received).toEqual([]);
-    await receiver.writer.write([call('globex', 1.5)]);
-    await receiver.writer.write([call('globex', 3)]);
+    await receiver.writer.write(pendingCalls([call('globex', 1.5)]));
+    await receiver.writer.write(pendingCalls([call('globex', 3)]));
     await billing(receiver).idle();
     expect(ids()).toEqual(['spike:globex:2026-11:0:2026-11-20']);
     expect(JSON.parse(received[0]!.body)).toEqual({ text: 'TokenLedger: globex (globex) spent $2.50 on 2026-11-20, more than 2x its trailing 7-day daily average of $1.00.' });
@@ -148,15 +149,15 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
   it('fires an unpriced-model alert the first time a model shows up unpriced in a period', async () => {
     received.length = 0;
     const unpriced = { request_model: 'acme-ft', response_model: '', priced: 0 as const, cost_nanos: '0', price_key: '' };
-    await receiver.writer.write([call('acme', 0, unpriced), call('acme', 0, unpriced)]);
-    await receiver.writer.write([call('acme', 0, unpriced)]);
+    await receiver.writer.write(pendingCalls([call('acme', 0, unpriced), call('acme', 0, unpriced)]));
+    await receiver.writer.write(pendingCalls([call('acme', 0, unpriced)]));
     await billing(receiver).idle();
     expect(ids()).toEqual(['unpriced:acme:2026-11:0:openai/acme-ft']);
   });
 
   it('records a webhook that stays down as failed, and sends it again at the next start', async () => {
     received.length = 0;
-    await receiver.writer.write([call('initech', 6)]);
+    await receiver.writer.write(pendingCalls([call('initech', 6)]));
     await billing(receiver).idle();
     expect(received.map((h) => h.path)).toEqual(['/down', '/down']);
     const state = () => db.queryRows(`SELECT state, attempts, last_error FROM ${db.name}.alerts_fired FINAL WHERE client_id = 'initech'`);

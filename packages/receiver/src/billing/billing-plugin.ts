@@ -1,5 +1,5 @@
 import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
-import type { CallRow } from '../store/llm-calls.js';
+import type { StoredCall } from '../store/llm-calls.js';
 import { Alerter } from './alerter.js';
 import { billingRoutes } from './billing-routes.js';
 import { ClientDirectory } from './client-billing.js';
@@ -36,7 +36,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   };
 
   // Ids seen in traffic without a config entry go into `clients` (in_config = 0) when first seen.
-  const listNewClients = (rows: readonly CallRow[]) => {
+  const listNewClients = (rows: readonly StoredCall[]) => {
     const fresh = [...new Set(rows.map((r) => r.client_id))].filter((id) => id !== '' && !listed.has(id));
     fresh.forEach((id) => listed.add(id));
     const unconfigured = fresh.map((id) => directory.get(id)).filter((c) => !c.inConfig);

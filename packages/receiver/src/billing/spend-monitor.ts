@@ -1,7 +1,7 @@
 import { usdToNanos } from '@tokenledger/pricing';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { AlertsConfig } from '../config/config-schema.js';
-import type { CallRow } from '../store/llm-calls.js';
+import type { StoredCall } from '../store/llm-calls.js';
 import type { Alerter } from './alerter.js';
 import { periodAt, rowInstant, type BillingPeriod } from './billing-period.js';
 import { budgetAlert, reachedThresholds, spikeAlert, unpricedAlert } from './budget-alerts.js';
@@ -56,7 +56,7 @@ export class SpendMonitor {
     return this.ledger.get(client.id, day, period) ?? 0n;
   }
 
-  observe(rows: readonly CallRow[]): void {
+  observe(rows: readonly StoredCall[]): void {
     const touched = new Set<string>();
     for (const row of rows) {
       const client = this.directory.get(row.client_id);

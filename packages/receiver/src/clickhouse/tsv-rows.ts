@@ -79,6 +79,11 @@ export class TsvWriter {
     return this;
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
   /** The bytes written so far (a view: valid until the next write). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.pos);

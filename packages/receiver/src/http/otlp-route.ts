@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
+import { PendingCallEncoder } from '../ingest/pending-calls.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
 import type { BatchWriter } from '../ingest/batch-writer.js';
 import type { IngestRow } from '../store/span-links.js';
@@ -77,8 +78,11 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
     const format = formatOf(c.req.header('content-type'));
     try {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
-      const batch = spansToRows(await decode(c, format, deps), deps.stages, deps.now());
-      await deps.writer.write(batch.links.length ? [...batch.rows, ...batch.links] : batch.rows);
+      const decoded = await decode(c, format, deps);
+      const encoder = new PendingCallEncoder(decoded.spans.length);
+      const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);
+      const calls = encoder.finish();
+      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls);
       record(deps, batch);
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));

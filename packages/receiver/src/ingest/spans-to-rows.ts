@@ -9,8 +9,12 @@ import { toLinkRow } from './span-link.js';
 export const SPAN_OUTCOMES = ['billed', 'unpriced', 'unmetered', 'ignored', 'rejected'] as const;
 export type SpanOutcome = (typeof SPAN_OUTCOMES)[number];
 
+/** Takes each call row as it is made (the receiver encodes it at once: see pending-calls.ts). */
+export interface CallSink {
+  add(row: CallRow): void;
+}
+
 export interface IngestBatch {
-  rows: CallRow[];
   /** One per span that is not a call, when the stages resolve span clients: the settle stage's tree. */
   links: SpanLinkRow[];
   counts: Record<SpanOutcome, number>;
@@ -31,12 +35,11 @@ export function emptyCounts(): Record<SpanOutcome, number> {
   return { billed: 0, unpriced: 0, unmetered: 0, ignored: 0, rejected: 0 };
 }
 
-/** decode → normalize → price: turns one decoded request into rows, counting every span. */
-export function spansToRows(decoded: DecodeResult, stages: IngestStages, receivedAt: Date): IngestBatch {
+/** decode → normalize → price: turns one decoded request into call rows for `calls`, counting every span. */
+export function spansToRows(decoded: DecodeResult, stages: IngestStages, receivedAt: Date, calls: CallSink): IngestBatch {
   const counts = emptyCounts();
   counts.rejected = decoded.rejected;
   const messages = new Set(decoded.rejectionMessages);
-  const rows: CallRow[] = [];
   const links: SpanLinkRow[] = [];
   const receivedText = dateTimeText(receivedAt);
   let lagMsSum = 0;
@@ -54,9 +57,9 @@ export function spansToRows(decoded: DecodeResult, stages: IngestStages, receive
       const cost = call.usage ? stages.price(call) : null;
       const kind = call.usage === null ? 'unmetered' : cost ? 'billed' : 'unpriced';
       counts[kind]++;
-      rows.push(toCallRow(call, cost, receivedText));
+      calls.add(toCallRow(call, cost, receivedText));
       if (kind === 'billed') lagMsSum += Math.max(0, receivedAt.getTime() - Number(span.endTimeUnixNano / 1_000_000n));
     }
   }
-  return { rows, links, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };
+  return { links, counts, rejectionMessages: [...messages].slice(0, 10), lagMsSum };
 }

@@ -1,10 +1,11 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { callKey, insertCalls, storedKeys, type CallRow } from '../store/llm-calls.js';
+import { CALL_COLUMNS, callKey, LLM_CALLS, storedKeys, type CallRow } from '../store/llm-calls.js';
 import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
+import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
 /** A batch ready to insert: its calls minus those already stored or repeated, and its links. */
 export interface PreparedBatch {
-  calls: CallRow[];
+  calls: PendingCall[];
   links: SpanLinkRow[];
   duplicates: number;
 }
@@ -15,7 +16,7 @@ export interface PreparedBatch {
  * retries and Collector replays. Links need no check: span_links collapses on its key.
  */
 export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: readonly IngestRow[] = []): Promise<PreparedBatch> {
-  const candidates: CallRow[] = [];
+  const candidates: PendingCall[] = [];
   const links: SpanLinkRow[] = [];
   for (const row of rows) {
     if (isSpanLink(row)) links.push(row);
@@ -23,12 +24,12 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
   }
   const seen = await storedKeys(client, candidates);
   for (const row of unconfirmed) if (!isSpanLink(row)) seen.add(callKey(row));
-  const calls: CallRow[] = [];
-  for (const row of candidates) {
-    const key = callKey(row);
+  const calls: PendingCall[] = [];
+  for (const call of candidates) {
+    const key = callKey(call);
     if (seen.has(key)) continue;
     seen.add(key);
-    calls.push(row);
+    calls.push(call);
   }
   return { calls, links, duplicates: candidates.length - calls.length };
 }
@@ -39,12 +40,16 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
  * links collapse on their key (span_links is a ReplacingMergeTree).
  */
 export async function insertPrepared(client: StoreClient, batch: PreparedBatch): Promise<void> {
-  await Promise.all([insertCalls(client, batch.calls), insertLinks(client, batch.links)]);
+  const calls = batch.calls.length ? client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, pendingCallsTsv(batch.calls)) : undefined;
+  await Promise.all([calls, insertLinks(client, batch.links)]);
 }
 
 /** Both stages at once, for one-off writes outside the receiver's batch writer. */
 export async function storeCalls(client: StoreClient, rows: CallRow[]): Promise<{ stored: CallRow[]; inserted: number; duplicates: number }> {
-  const batch = await prepareIngestRows(client, rows);
+  const pending = pendingCalls(rows);
+  const batch = await prepareIngestRows(client, pending);
   await insertPrepared(client, batch);
-  return { stored: batch.calls, inserted: batch.calls.length, duplicates: batch.duplicates };
+  const kept = new Set(batch.calls);
+  const stored = rows.filter((_, i) => kept.has(pending[i]!));
+  return { stored, inserted: stored.length, duplicates: batch.duplicates };
 }

@@ -1,6 +1,6 @@
 import { AttributeCheck } from './attribute-check.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode-limits.js';
-import type { Attributes, DecodeResult, DecodedResource, DecodedScope } from './decoded-span.js';
+import { newAttributes, type Attributes, type DecodeResult, type DecodedResource, type DecodedScope } from './decoded-span.js';
 import { readJsonAttributes } from './json-attributes.js';
 import { arrayAt, enumAt, hexIdAt, objectAt, stringAt, uint64At, type JsonObject } from './json-values.js';
 import { OtlpDecodeError } from './otlp-errors.js';
@@ -35,7 +35,7 @@ export function decodeJsonTraces(text: string, limits: DecodeLimits = DEFAULT_DE
 
 function readResourceSpans(rs: JsonObject | undefined, path: string, sink: SpanSink, check: AttributeCheck): void {
   if (!rs) return;
-  const attributes: Attributes = Object.create(null) as Attributes;
+  const attributes: Attributes = newAttributes();
   check.reset();
   readJsonAttributes(objectAt(rs.resource, `${path}.resource`)?.attributes, `${path}.resource.attributes`, attributes, check);
   const resourceProblem = check.problem && `resource ${check.problem}`;
@@ -70,7 +70,7 @@ function readSpan(span: JsonObject | undefined, path: string, sink: SpanSink, ch
   const status = objectAt(span.status, `${path}.status`);
   const statusCode = enumAt(status?.code, `${path}.status.code`, STATUS_CODES);
   const statusMessage = stringAt(status?.message, `${path}.status.message`);
-  const attributes: Attributes = Object.create(null) as Attributes;
+  const attributes: Attributes = newAttributes();
   check.reset();
   readJsonAttributes(span.attributes, `${path}.attributes`, attributes, check);
 

@@ -1,5 +1,5 @@
 import type { AttributeCheck } from './attribute-check.js';
-import type { Attributes, DecodedResource, DecodedScope } from './decoded-span.js';
+import { newAttributes, type Attributes, type DecodedResource, type DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
 import type { ProtoReader } from './proto-reader.js';
 import { allZero, idProblem, type SpanSink } from './span-sink.js';
@@ -30,7 +30,7 @@ export function readSpan(r: ProtoReader, sink: SpanSink, check: AttributeCheck, 
   let startTimeUnixNano = 0n;
   let endTimeUnixNano = 0n;
   let status: [code: number, message: string] = [0, ''];
-  const attributes: Attributes = Object.create(null) as Attributes;
+  const attributes: Attributes = newAttributes();
   check.reset();
   while (r.pos < r.limit) {
     const tag = r.tag();

@@ -1,6 +1,6 @@
 import { AttributeCheck } from './attribute-check.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode-limits.js';
-import type { Attributes, DecodeResult, DecodedResource, DecodedScope } from './decoded-span.js';
+import { newAttributes, type Attributes, type DecodeResult, type DecodedResource, type DecodedScope } from './decoded-span.js';
 import { readKeyValue } from './proto-attributes.js';
 import { ProtoReader } from './proto-reader.js';
 import { readSpan } from './proto-span-decode.js';
@@ -38,7 +38,7 @@ export function decodeProtobufTraces(bytes: Uint8Array, limits: DecodeLimits = D
 
 function readResourceSpans(r: ProtoReader, sink: SpanSink, check: AttributeCheck): void {
   const parts = scanParts(r, 'ResourceSpans');
-  const attributes: Attributes = Object.create(null) as Attributes;
+  const attributes: Attributes = newAttributes();
   check.reset();
   if (parts.headEnd > 0) within(r, parts.headStart, parts.headEnd, () => readResource(r, attributes, check));
   const resourceProblem = check.problem && `resource ${check.problem}`;

@@ -11,7 +11,7 @@ import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest
 import { normalizeSpan, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
-import type { CallRow } from '../store/llm-calls.js';
+import type { StoredCall } from '../store/llm-calls.js';
 import type { IngestRow } from '../store/span-links.js';
 
 export interface ReceiverOptions {
@@ -52,7 +52,7 @@ export interface ReceiverPlugin {
 
 export interface PluginInstance {
   routes?: Hono;
-  onStored?(rows: readonly CallRow[]): void;
+  onStored?(calls: readonly StoredCall[]): void;
   /** Stored calls changed after they were seen by onStored (see PluginContext.rewritten). */
   onRewritten?(): void;
   /** Runs after migrations, before the server listens (load state from ClickHouse). */

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/clickhouse.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
+import { pendingCalls } from '../ingest/pending-calls.js';
 import { prepareIngestRows, storeCalls } from '../ingest/store-calls.js';
+import { tsvRows } from '../clickhouse/tsv-rows.js';
+import { CALL_COLUMNS, callRowsTsv, type CallRow } from './llm-calls.js';
 import { sampleRow } from '../../../../test/support/sample-call-row.js';
 
 describe('llm_calls on a real ClickHouse', () => {
@@ -41,13 +44,28 @@ describe('llm_calls on a real ClickHouse', () => {
   it('drops a call that the batch being inserted holds, before ClickHouse can show it', async () => {
     const inFlight = sampleRow({ span_id: 'd000000000000001' });
     const fresh = sampleRow({ span_id: 'd000000000000002' });
-    const batch = await prepareIngestRows(store, [inFlight, fresh], [inFlight]);
-    expect(batch).toEqual({ calls: [fresh], links: [], duplicates: 1 });
+    const [pendingInFlight, pendingFresh] = pendingCalls([inFlight, fresh]);
+    const batch = await prepareIngestRows(store, [pendingInFlight!, pendingFresh!], [pendingInFlight!]);
+    expect(batch).toEqual({ calls: [pendingFresh], links: [], duplicates: 1 });
   });
 });
 
 describe('TabSeparated inserts', () => {
   const hostile = ["'", '\\', "x'; DROP TABLE t; --", 'tab\there', 'line\nbreak', 'cr\rhere', 'nul\u0000byte', '\\N', "[']", '😀 ünï', '\\t literal'];
+
+  it('encodes calls as the generic encoder does, hostile text in every string column', () => {
+    const strings = CALL_COLUMNS.filter((c) => typeof sampleRow()[c] === 'string' || c === 'duplicate_of');
+    expect(strings.length).toBeGreaterThan(20);
+    const rows = hostile.map((text, i) => {
+      const row: Record<string, unknown> = { ...sampleRow(), tag_keys: [text, 'k'], tag_values: [], producer_cost_nanos: i % 2 ? '17' : null };
+      strings.forEach((column, j) => (row[column] = `${hostile[(i + j) % hostile.length]}${j}`));
+      if (i === 0) delete row.duplicate_of;
+      return row as unknown as CallRow;
+    });
+    const bytes = callRowsTsv(rows);
+    expect(bytes.equals(tsvRows(CALL_COLUMNS, rows))).toBe(true);
+    expect(bytes.toString('utf8').split('\n')).toHaveLength(rows.length + 1);
+  });
 
   it('stores hostile text in every string and array column unchanged', async () => {
     const db = await createTestDatabase('tsv_insert');

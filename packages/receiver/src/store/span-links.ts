@@ -1,5 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import type { CallRow } from './llm-calls.js';
+import type { PendingCall } from '../ingest/pending-calls.js';
 
 /**
  * The span_links table (migration 0008): one compact row per received span that is not a call, the trace shape the
@@ -19,8 +19,8 @@ export interface SpanLinkRow {
 
 export const SPAN_LINKS = 'span_links';
 
-/** What the batch writer carries: call rows and link rows, told apart by `span_kind`. */
-export type IngestRow = CallRow | SpanLinkRow;
+/** What the batch writer carries: encoded calls and link rows, told apart by `span_kind`. */
+export type IngestRow = PendingCall | SpanLinkRow;
 
 export function isSpanLink(row: IngestRow): row is SpanLinkRow {
   return 'span_kind' in row;
