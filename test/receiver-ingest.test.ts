@@ -120,6 +120,17 @@ describe('POST /v1/traces answers per the OTLP/HTTP spec', () => {
     expect((await post(bomb, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' })).status).toBe(413);
   });
 
+  it('413 for a chunked body (no Content-Length) once it passes the limit, and goes on serving', async () => {
+    const chunks = Array.from({ length: 40 }, () => new Uint8Array(4 * 1024));
+    const body = new ReadableStream<Uint8Array>({ pull: (c) => (chunks.length ? c.enqueue(chunks.pop()!) : c.close()) });
+    const res = await fetch(`${r.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' }, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    // A google.rpc.Status in protobuf, the request's encoding: its message field holds the text.
+    expect(Buffer.from(await res.arrayBuffer()).toString('latin1')).toContain('request body is over the 65536-byte limit');
+    const ok = await post(jsonRequest([{ traceId: hex(9, 32), spanId: hex(9, 16), attributes: chatJson(1, 'after-413') }]), { 'content-type': 'application/json' });
+    expect(ok.status).toBe(200);
+  });
+
   it('partial success: a bad span is reported, its neighbours are stored', async () => {
     const body = jsonRequest([
       { traceId: hex(1, 32), spanId: hex(1, 16), attributes: chatJson(1, 'partial') },

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
 import { PendingCallEncoder } from '../ingest/pending-calls.js';
@@ -47,7 +48,7 @@ function reply(c: Context, format: OtlpFormat, status: number, body: Uint8Array 
 }
 
 async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
-  const body = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes);
+  const body = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
   const bytes = encoding === 'gzip' ? await gunzipLimited(body, deps.limits.maxDecompressedBytes) : body;
   if (encoding !== 'gzip' && encoding !== 'identity') throw new UnsupportedMediaTypeError(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
