@@ -9,6 +9,9 @@ import type { ClientBilling, ClientDirectory } from './client-billing.js';
 import { DailySpend, dayText } from './daily-spend.js';
 import { SpendLedger } from './spend-ledger.js';
 
+/** Midnight UTC of a 'YYYY-MM-DD' day. */
+const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
+
 /**
  * Keeps each client's period spend and daily spend in memory from stored calls, and fires the
  * budget, spike and unpriced-model alerts. Everything in `observe` is synchronous, so two
@@ -57,22 +60,31 @@ export class SpendMonitor {
   }
 
   observe(rows: readonly StoredCall[]): void {
-    const touched = new Set<string>();
+    // Summed per client and UTC day first: periods start at UTC midnight, so the day decides the
+    // period, and a batch of thousands of calls touches only a few (client, day) pairs.
+    const byClient = new Map<string, Map<string, bigint>>();
     for (const row of rows) {
-      const client = this.directory.get(row.client_id);
-      const instant = rowInstant(row.timestamp);
-      const period = periodAt(instant, client.periodStartDay);
-      const cost = BigInt(row.cost_nanos);
-      this.ledger.add(client.id, client.periodStartDay, period, cost);
-      this.daily.add(client.id, dayText(instant), cost);
-      touched.add(client.id);
-      if (row.metered === 1 && row.priced === 0 && row.client_id !== '') {
-        const model = row.response_model || row.request_model;
-        const alert = unpricedAlert(client, period.label, row.provider, model);
-        if (!this.alerter.has(alert)) this.alerter.fire(alert);
+      const day = row.timestamp.slice(0, 10);
+      const days = byClient.get(row.client_id) ?? new Map<string, bigint>();
+      days.set(day, (days.get(day) ?? 0n) + BigInt(row.cost_nanos));
+      byClient.set(row.client_id, days);
+      if (row.metered === 1 && row.priced === 0 && row.client_id !== '') this.unpriced(row);
+    }
+    for (const [id, days] of byClient) {
+      const client = this.directory.get(id);
+      for (const [day, cost] of days) {
+        this.ledger.add(client.id, client.periodStartDay, periodAt(dayStart(day), client.periodStartDay), cost);
+        this.daily.add(client.id, day, cost);
       }
     }
-    for (const id of touched) this.checkClient(this.directory.get(id));
+    for (const id of byClient.keys()) this.checkClient(this.directory.get(id));
+  }
+
+  private unpriced(row: StoredCall): void {
+    const client = this.directory.get(row.client_id);
+    const period = periodAt(rowInstant(row.timestamp), client.periodStartDay);
+    const alert = unpricedAlert(client, period.label, row.provider, row.response_model || row.request_model);
+    if (!this.alerter.has(alert)) this.alerter.fire(alert);
   }
 
   private checkClient(client: ClientBilling): void {
