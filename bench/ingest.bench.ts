@@ -86,12 +86,15 @@ interface ReceiverProcess {
 async function startReceiver(database: string): Promise<ReceiverProcess> {
   const child = fork(fileURLToPath(new URL('./ingest-receiver.ts', import.meta.url)), [database, String(BATCH_ROWS)], {
     env: { ...process.env, CLICKHOUSE_URL: URL_CH },
-    execArgv: [...process.execArgv, '--expose-gc', ...(process.env.RECEIVER_FLAGS ? process.env.RECEIVER_FLAGS.split(' ') : []), ...(process.env.RECEIVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.RECEIVER_PROF] : [])],
+    execArgv: [...process.execArgv, '--expose-gc'],
   });
-  const next = <T>() => new Promise<T>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as T));
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-  });
+  let failed: ((err: Error) => void) | undefined;
+  child.once('exit', (code) => failed?.(new Error(`the receiver exited with ${code}`)));
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      failed = reject;
+      child.once('message', (m) => resolve(m as T));
+    });
   const { url } = await next<{ url: string }>();
   const ask = <T>(message: string) => {
     const answer = next<T>();

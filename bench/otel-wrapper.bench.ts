@@ -26,7 +26,7 @@ function fakeClient() {
     baseURL: 'https://api.openai.com/v1',
     chat: {
       completions: {
-        create(body: { stream?: boolean; stream_options?: { include_usage?: boolean } }): Promise<unknown> {
+        create(body: { model: string; messages: unknown[]; stream?: boolean; stream_options?: { include_usage?: boolean } }): Promise<unknown> {
           if (body.stream !== true) return Promise.resolve(completion);
           const withUsage = body.stream_options?.include_usage === true;
           return Promise.resolve(

@@ -16,7 +16,7 @@ async function monitor() {
   config.file = parseFileConfig('clients:\n  - id: acme\n    period_start_day: 15\n  - id: globex\n', 'tokenledger.yaml');
   const directory = new ClientDirectory(config);
   const fired: string[] = [];
-  const alerter = new Alerter({} as StoreClient, () => new Date('2026-11-20T12:00:00Z'), { attempts: 1, backoffMs: 1 }, () => null);
+  const alerter = new Alerter({} as StoreClient, () => new Date('2026-11-20T12:00:00Z'), { attempts: 1, baseMs: 1, timeoutMs: 100 }, () => null);
   alerter.fire = (alert) => (fired.push(`${alert.kind}:${alert.client}:${alert.period}:${alert.subject}`), true);
   const spend = new SpendMonitor({} as StoreClient, directory, alerter, () => new Date('2026-10-01T00:00:00Z'), undefined);
   return { spend, directory, fired };

@@ -64,12 +64,17 @@ export function pendingCalls(rows: readonly CallRow[]): PendingCall[] {
   return encoder.finish();
 }
 
-/** The lines of `calls`, in order, as one insert body. */
+/** The lines of `calls`, in order, as one insert body: one copy per run of adjacent lines. */
 export function pendingCallsTsv(calls: readonly PendingCall[]): Buffer {
   let size = 0;
   for (const c of calls) size += c.end - c.start;
   const out = Buffer.allocUnsafe(size);
   let pos = 0;
-  for (const c of calls) pos += c.lines.copy(out, pos, c.start, c.end);
+  for (let i = 0; i < calls.length; ) {
+    const { lines, start } = calls[i]!;
+    let end = calls[i]!.end;
+    for (i++; i < calls.length && calls[i]!.lines === lines && calls[i]!.start === end; i++) end = calls[i]!.end;
+    pos += lines.copy(out, pos, start, end);
+  }
   return out;
 }

@@ -4,9 +4,10 @@
  * shared string for each instead of a fresh one per occurrence: that removes most of the
  * per-span garbage, and V8 looks up a repeated property key far faster than a fresh string.
  *
- * Direct-mapped by an FNV-1a hash of the bytes: a lookup hashes and compares at most 64 bytes,
- * a collision replaces the slot. A hit is verified byte for byte, so hostile input can only
- * make the cache miss, never return another string.
+ * Direct-mapped by a hash of the length and six sampled bytes (first two, middle, last three:
+ * where keys and ids of one family differ), then verified byte for byte: a collision costs a
+ * miss and replaces the slot, and hostile input can only make the cache miss, never return
+ * another string. Non-ASCII text is left to the caller.
  */
 const SLOTS = 4096;
 const MAX_BYTES = 64;
@@ -18,19 +19,31 @@ export class TextCache {
   get(bytes: Uint8Array, start: number, end: number, decode: (start: number, end: number) => string): string | undefined {
     const length = end - start;
     if (length > MAX_BYTES) return undefined;
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) {
-      const byte = bytes[i]!;
-      if (byte >= 0x80) return undefined;
-      hash = Math.imul(hash ^ byte, 0x01000193);
-    }
-    const slot = (hash >>> 0) & (SLOTS - 1);
+    const slot = sampledHash(bytes, start, length) & (SLOTS - 1);
     const cached = this.texts[slot]!;
     if (cached.length === length && sameAscii(cached, bytes, start)) return cached;
+    if (!isAscii(bytes, start, end)) return undefined;
     const text = decode(start, end);
     this.texts[slot] = text;
     return text;
   }
+}
+
+function sampledHash(bytes: Uint8Array, start: number, length: number): number {
+  const last = start + length - 1;
+  let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  hash = Math.imul(hash ^ bytes[start]!, 0x01000193);
+  hash = Math.imul(hash ^ bytes[Math.min(start + 1, last)]!, 0x01000193);
+  hash = Math.imul(hash ^ bytes[start + (length >> 1)]!, 0x01000193);
+  hash = Math.imul(hash ^ bytes[Math.max(last - 2, start)]!, 0x01000193);
+  hash = Math.imul(hash ^ bytes[Math.max(last - 1, start)]!, 0x01000193);
+  hash = Math.imul(hash ^ bytes[last]!, 0x01000193);
+  return hash >>> 0;
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 function sameAscii(text: string, bytes: Uint8Array, start: number): boolean {
