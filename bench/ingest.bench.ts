@@ -1,10 +1,13 @@
 /**
  * End to end ingest: spans/s from OTLP protobuf requests (bytes made by the official serializer)
- * to rows in ClickHouse, through the real HTTP server, decode, normalize, price, dedupe check and
- * batched insert, against a baseline measured in the same run: the same rows inserted straight
- * into the same ClickHouse with @clickhouse/client in batches of the same size, both as the
- * receiver writes them (TabSeparated) and as JSONEachRow objects (the client's usual form).
- * Then a sustained run samples heap and RSS to show memory stays flat.
+ * to rows in ClickHouse, through the real server in a process of its own (HTTP, decode,
+ * normalize, price, already-stored check, batched insert, the default plugins), fed by 32
+ * concurrent senders in another process. Baseline, measured in the same rounds: the same rows
+ * inserted straight into the same ClickHouse with @clickhouse/client, in batches of the same
+ * size, one insert at a time, as JSONEachRow objects (the client's usual form) and as the
+ * TabSeparated bytes the receiver writes. Rounds alternate the three, each into a fresh database
+ * dropped after it; medians are reported. Then a sustained run samples the receiver's heap and
+ * RSS to show memory stays flat.
  */
 import { createClient } from '@clickhouse/client';
 import { execFile, fork } from 'node:child_process';
@@ -30,7 +33,7 @@ const REQUESTS = 200;
 const SPANS = 500;
 const SENDERS = 32;
 const BATCH_ROWS = 5_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Requests sent to each receiver before it is measured (JIT warm-up); their spans have other ids. */
 const WARMUP_REQUESTS = 20;
 
@@ -154,6 +157,8 @@ async function sustained(database: string, rounds: number): Promise<string[]> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (n: number, seconds: number) => Math.round(n / seconds).toLocaleString('en');
+/** Receiver throughput as a share of a baseline's, from their times for the same spans. */
+const percent = (baselineSeconds: number, receiverSeconds: number) => `${Math.round((baselineSeconds / receiverSeconds) * 100)}%`;
 const cpuText = (cpu: Record<string, number>) => Object.entries(cpu).map(([who, s]) => `${who} ${s.toFixed(2)}`).join(', ');
 
 export async function run(): Promise<void> {
@@ -162,6 +167,11 @@ export async function run(): Promise<void> {
   const database = (what: string) => {
     dbs.push(`tl_bench_${what}_${tag}_${dbs.length}`);
     return dbs.at(-1)!;
+  };
+  const admin = createClient({ url: URL_CH });
+  // Dropped as soon as a run is measured, so its background merges do not slow the next run.
+  const dropAll = async () => {
+    for (const db of dbs.splice(0)) await admin.command({ query: `DROP DATABASE IF EXISTS ${db}` });
   };
   const bodies = protobufRequests(REQUESTS, SPANS);
   const spans = REQUESTS * SPANS;
@@ -185,20 +195,20 @@ export async function run(): Promise<void> {
       times.receiver.push(recv.seconds);
       console.log(`round ${round}: JSONEachRow ${rate(spans, json.seconds)} rows/s (cpu: ${cpuText(json.cpu)})`);
       console.log(`round ${round}: TabSeparated ${rate(spans, tsv.seconds)} rows/s (cpu: ${cpuText(tsv.cpu)})`);
-      console.log(`round ${round}: receiver ${rate(spans, recv.seconds)} spans/s in ${recv.batches} inserts (cpu: ${cpuText(recv.cpu)})`);
+      console.log(`round ${round}: receiver ${rate(spans, recv.seconds)} spans/s in ${recv.batches} inserts (cpu: ${cpuText(recv.cpu)}); ${percent(json.seconds, recv.seconds)} of this round's JSONEachRow, ${percent(tsv.seconds, recv.seconds)} of its TabSeparated`);
+      await dropAll();
     }
     const [recv, tsv, json] = [median(times.receiver), median(times.tsv), median(times.json)];
     console.log(`median receiver end to end: ${rate(spans, recv)} spans/s (${recv.toFixed(2)} s)`);
     console.log(`median baseline direct insert, JSONEachRow objects with @clickhouse/client: ${rate(spans, json)} rows/s (${json.toFixed(2)} s)`);
     console.log(`median baseline direct insert, TabSeparated bytes as the receiver writes them: ${rate(spans, tsv)} rows/s (${tsv.toFixed(2)} s)`);
-    console.log(`ratio: ${((json / recv) * 100).toFixed(0)}% of the JSONEachRow baseline, ${((tsv / recv) * 100).toFixed(0)}% of the TabSeparated one`);
+    console.log(`ratio of the medians: ${percent(json, recv)} of the JSONEachRow baseline, ${percent(tsv, recv)} of the TabSeparated one`);
     const samples = await sustained(database('sustained'), 10);
     console.log(`sustained run, 10 rounds x 20,000 spans (heap / RSS after each round, MiB): ${samples.join(' ')}`);
   } finally {
     unlinkSync(file);
     unlinkSync(warmup);
-    const client = createClient({ url: URL_CH });
-    for (const db of dbs) await client.command({ query: `DROP DATABASE IF EXISTS ${db}` });
-    await client.close();
+    await dropAll();
+    await admin.close();
   }
 }
