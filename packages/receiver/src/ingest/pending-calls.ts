@@ -13,6 +13,8 @@ export interface PendingCall extends StoredCall {
 }
 
 const BYTES_PER_CALL = 512;
+/** What a pending call points at until its request's buffer is final. */
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Encodes each call row the moment it is made, then lets it go. Rows kept until their batch is
@@ -55,8 +57,6 @@ export class PendingCallEncoder implements CallSink {
     return this.calls;
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 export function pendingCalls(rows: readonly CallRow[]): PendingCall[] {
   const encoder = new PendingCallEncoder(rows.length);

@@ -1,5 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { CALL_COLUMNS, callKey, LLM_CALLS, storedKeys, type CallRow } from '../store/llm-calls.js';
+import { callKey, insertCallLines, storedKeys, type CallRow } from '../store/llm-calls.js';
 import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
@@ -40,8 +40,7 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
  * links collapse on their key (span_links is a ReplacingMergeTree).
  */
 export async function insertPrepared(client: StoreClient, batch: PreparedBatch): Promise<void> {
-  const calls = batch.calls.length ? client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, pendingCallsTsv(batch.calls)) : undefined;
-  await Promise.all([calls, insertLinks(client, batch.links)]);
+  await Promise.all([insertCallLines(client, pendingCallsTsv(batch.calls)), insertLinks(client, batch.links)]);
 }
 
 /** Both stages at once, for one-off writes outside the receiver's batch writer. */

@@ -123,7 +123,12 @@ export function callRowsTsv(rows: readonly CallRow[]): Buffer {
 }
 
 export async function insertCalls(client: StoreClient, rows: readonly CallRow[]): Promise<void> {
-  if (rows.length > 0) await client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, callRowsTsv(rows));
+  if (rows.length > 0) await insertCallLines(client, callRowsTsv(rows));
+}
+
+/** Inserts calls already encoded by writeCallRow. */
+export async function insertCallLines(client: StoreClient, lines: Uint8Array): Promise<void> {
+  if (lines.byteLength > 0) await client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, lines);
 }
 
 /**
