@@ -142,17 +142,3 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 function escapeText(text: string, quoted: boolean): string {
   return text.replace(quoted ? /[\\'\t\n\r\0]/g : /[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
 }
-
-/** One TabSeparated line per row, the fields in `columns` order. */
-export function tsvRows<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[]): Buffer {
-  const out = new TsvWriter();
-  for (const row of rows) {
-    const record = row as Record<string, TsvValue | undefined>;
-    for (let i = 0; i < columns.length; i++) {
-      if (i) out.tab();
-      out.value(record[columns[i]!]);
-    }
-    out.endRow();
-  }
-  return out.bytes();
-}

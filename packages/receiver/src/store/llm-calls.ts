@@ -98,7 +98,7 @@ void _everyColumn;
 /**
  * Appends one call as a TabSeparated line in CALL_COLUMNS order, field by field: reading 43
  * columns by name from each row costs more than all the escaping (a test holds the result equal
- * to tsvRows). Integer columns go through `value`: rows read back from ClickHouse (settle)
+ * to encoding each column by name). Integer columns go through `value`: rows read back from ClickHouse (settle)
  * carry UInt64 as decimal strings.
  */
 export function writeCallRow(w: TsvWriter, r: CallRow): void {
