@@ -12,9 +12,9 @@ function recorder(options: { fail?: (rows: number[]) => boolean; storeMs?: numbe
     batches,
     events,
     unconfirmedSeen,
-    prepare: async (rows: number[], unconfirmed: readonly number[]) => {
+    prepare: async (rows: number[], unconfirmed: number[] | null) => {
       events.push(`prepare ${rows.join(',')}`);
-      unconfirmedSeen.push([...unconfirmed]);
+      unconfirmedSeen.push([...(unconfirmed ?? [])]);
       await tick(1);
       return rows;
     },

@@ -5,9 +5,9 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * request only when its rows are stored: nothing is acknowledged before ClickHouse has it.
  *
  * Storing a batch has two stages. `prepare` (the "already stored?" check) of one batch runs while
- * the previous batch is being stored, so the check's round trip is off the critical path; that
- * previous batch is handed to `prepare` as `unconfirmed`, because the store cannot show its rows
- * yet. Stores run one at a time, in batch order, which keeps inserts large (what ClickHouse
+ * the previous batch is being stored, so the check's round trip is off the critical path; what
+ * `prepare` made of that previous batch is handed to it as `unconfirmed`, because the store
+ * cannot show those rows yet. Stores run one at a time, in batch order, which keeps inserts large (what ClickHouse
  * wants). A batch prepared against an unconfirmed batch whose store then fails fails too: a row
  * dropped as a repeat of a row that never got stored must not be acknowledged.
  */
@@ -19,8 +19,8 @@ export class QueueFullError extends TokenLedgerError {
 }
 
 export interface BatchWriterOptions<Row, Prepared> {
-  /** First stage of storing a batch; `unconfirmed` are the rows of the batch being stored now. */
-  prepare(rows: Row[], unconfirmed: readonly Row[]): Promise<Prepared>;
+  /** First stage of storing a batch; `unconfirmed` is the prepared batch being stored now, if any. */
+  prepare(rows: Row[], unconfirmed: Prepared | null): Promise<Prepared>;
   /** Second stage: stores what `prepare` kept; throwing rejects every request in the batch. */
   store(prepared: Prepared): Promise<void>;
   maxBatchRows: number;
@@ -36,8 +36,8 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-interface Storing<Row> {
-  rows: readonly Row[];
+interface Storing<Prepared> {
+  prepared: Prepared;
   /** Settles when the store ends: undefined when it succeeded, else its error. */
   outcome: Promise<unknown>;
 }
@@ -48,7 +48,7 @@ export class BatchWriter<Row, Prepared = unknown> {
   private inFlightRows = 0;
   /** The batch in its prepare stage (at most one), and the batch being stored (at most one). */
   private preparing: Promise<void> | null = null;
-  private storing: Storing<Row> | null = null;
+  private storing: Storing<Prepared> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** When the oldest queued row arrived: the time limit counts from there, not from the last flush. */
@@ -114,10 +114,10 @@ export class BatchWriter<Row, Prepared = unknown> {
     const previous = this.storing;
     let endStore: ((outcome: unknown) => void) | undefined;
     try {
-      const prepared = await this.options.prepare(rows, previous?.rows ?? []);
+      const prepared = await this.options.prepare(rows, previous ? previous.prepared : null);
       const failed = previous && (await previous.outcome);
       if (failed) throw failed;
-      const mine: Storing<Row> = { rows, outcome: new Promise((resolve) => (endStore = resolve)) };
+      const mine: Storing<Prepared> = { prepared, outcome: new Promise((resolve) => (endStore = resolve)) };
       this.storing = mine;
       this.leavePrepare();
       try {

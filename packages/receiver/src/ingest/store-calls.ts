@@ -6,6 +6,8 @@ import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls
 /** A batch ready to insert: its calls minus those already stored or repeated, and its links. */
 export interface PreparedBatch {
   calls: PendingCall[];
+  /** callKey of each of `calls`: what the next batch checks in memory while these are inserted. */
+  keys: ReadonlySet<string>;
   links: SpanLinkRow[];
   duplicates: number;
 }
@@ -15,23 +17,23 @@ export interface PreparedBatch {
  * inserted right now, which the check cannot see yet) or appears twice in the batch: exporter
  * retries and Collector replays. Links need no check: span_links collapses on its key.
  */
-export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: readonly IngestRow[] = []): Promise<PreparedBatch> {
+export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: PreparedBatch | null = null): Promise<PreparedBatch> {
   const candidates: PendingCall[] = [];
   const links: SpanLinkRow[] = [];
   for (const row of rows) {
     if (isSpanLink(row)) links.push(row);
     else candidates.push(row);
   }
-  const seen = await storedKeys(client, candidates);
-  for (const row of unconfirmed) if (!isSpanLink(row)) seen.add(callKey(row));
+  const stored = await storedKeys(client, candidates);
+  const keys = new Set<string>();
   const calls: PendingCall[] = [];
   for (const call of candidates) {
     const key = callKey(call);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (stored.has(key) || keys.has(key) || unconfirmed?.keys.has(key)) continue;
+    keys.add(key);
     calls.push(call);
   }
-  return { calls, links, duplicates: candidates.length - calls.length };
+  return { calls, keys, links, duplicates: candidates.length - calls.length };
 }
 
 /**

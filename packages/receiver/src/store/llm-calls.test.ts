@@ -5,7 +5,7 @@ import { createStoreClient, type StoreClient } from '../clickhouse/store-client.
 import { pendingCalls } from '../ingest/pending-calls.js';
 import { prepareIngestRows, storeCalls } from '../ingest/store-calls.js';
 import { TsvWriter, type TsvValue } from '../clickhouse/tsv-rows.js';
-import { CALL_COLUMNS, callRowsTsv, type CallRow } from './llm-calls.js';
+import { CALL_COLUMNS, callKey, callRowsTsv, type CallRow } from './llm-calls.js';
 import { sampleRow } from '../../../../test/support/sample-call-row.js';
 
 describe('llm_calls on a real ClickHouse', () => {
@@ -45,8 +45,9 @@ describe('llm_calls on a real ClickHouse', () => {
     const inFlight = sampleRow({ span_id: 'd000000000000001' });
     const fresh = sampleRow({ span_id: 'd000000000000002' });
     const [pendingInFlight, pendingFresh] = pendingCalls([inFlight, fresh]);
-    const batch = await prepareIngestRows(store, [pendingInFlight!, pendingFresh!], [pendingInFlight!]);
-    expect(batch).toEqual({ calls: [pendingFresh], links: [], duplicates: 1 });
+    const beingInserted = await prepareIngestRows(store, [pendingInFlight!]);
+    const batch = await prepareIngestRows(store, [pendingInFlight!, pendingFresh!], beingInserted);
+    expect(batch).toEqual({ calls: [pendingFresh], keys: new Set([callKey(fresh)]), links: [], duplicates: 1 });
   });
 });
 
