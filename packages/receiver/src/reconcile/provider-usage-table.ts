@@ -90,7 +90,7 @@ export async function providerSums(store: StoreClient, filter: { from: Date; to:
   const where: SqlFragment[] = [sql`day >= toDate(${filter.from})`, sql`day < toDate(${filter.to})`];
   if (filter.provider !== undefined) where.push(sql`provider = ${filter.provider}`);
   return store.queryRows<ProviderSums>(
-    `SELECT toString(day) AS day, provider, model, client_id,
+    `SELECT day, provider, model, client_id,
   toString(sum(input_tokens)) AS input_tokens, toString(sum(cached_input_tokens)) AS cached_input_tokens,
   toString(sum(cache_write_tokens)) AS cache_write_tokens, toString(sum(output_tokens)) AS output_tokens,
   toString(sum(requests)) AS requests, toString(max(requests_reported)) AS requests_reported, toString(sum(cost_nanos)) AS cost_nanos

@@ -24,7 +24,7 @@ export interface TrackedSums {
 export async function trackedSums(store: StoreClient, filter: { from: Date; to: Date; provider?: string | undefined }): Promise<TrackedSums[]> {
   const providers = filter.provider === undefined ? `provider IN (SELECT DISTINCT provider FROM ${store.database}.provider_imports)` : sql`provider = ${filter.provider}`.text;
   return store.queryRows<TrackedSums>(
-    `SELECT toString(toDate(timestamp)) AS day, provider, if(response_model = '', request_model, response_model) AS name, client_id,
+    `SELECT toDate(timestamp) AS day, provider, if(response_model = '', request_model, response_model) AS name, client_id,
   toString(count()) AS calls, toString(sum(input_tokens)) AS input_tokens, toString(sum(cached_input_tokens)) AS cached_input_tokens,
   toString(sum(cache_write_tokens + cache_write_1h_tokens)) AS cache_write_tokens, toString(sum(output_tokens)) AS output_tokens,
   toString(sum(cost_nanos)) AS cost_nanos
