@@ -27,6 +27,8 @@ export interface ReconcileInstance extends PluginInstance {
 export interface ReconcilePluginOptions {
   policy?: FetchPolicy;
   claimDelayMs?: number;
+  /** The lease slot (default: the schedule period). */
+  leaseSeconds?: number;
 }
 
 function webhookTarget(ctx: PluginContext, config: ReconcileConfig): WebhookTarget | null {
@@ -41,7 +43,7 @@ export function createReconcile(ctx: PluginContext, options: ReconcilePluginOpti
   const policy = { ...DEFAULT_RETRY, attempts: alerts?.retry_attempts ?? DEFAULT_RETRY.attempts, baseMs: alerts?.retry_base_ms ?? DEFAULT_RETRY.baseMs };
   const report = (what: string) => (err: unknown) => ctx.log.write(`reconcile: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
   const alerter = new Alerter(ctx.store, ctx.now, policy, () => webhookTarget(ctx, config), report);
-  const lease: ReconcileLease = { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, seconds: config.schedule_minutes * 60, claimDelayMs: options.claimDelayMs ?? 1_000 };
+  const lease: ReconcileLease = { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, seconds: options.leaseSeconds ?? config.schedule_minutes * 60, claimDelayMs: options.claimDelayMs ?? 1_000 };
 
   const routes = new Hono<{ Variables: AuthVariables }>();
   routes.get('/reconciliation', async (c) => {
