@@ -218,3 +218,43 @@ describe('tokenledger reconcile report', () => {
     expect(out.stderr).toMatch(/^tokenledger reconcile: --group-by/);
   });
 });
+
+describe('tokenledger reconcile import --file (providers without an API)', () => {
+  const csv = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tl-reconcile-csv-')), 'bedrock.csv');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('imports the documented columns for the days of the file; a re-import replaces them', async () => {
+    const file = csv(`day,model,input_tokens,cached_input_tokens,output_tokens,requests,cost_usd,client_id
+2026-10-01,anthropic.claude-3-5-sonnet-20241022-v2:0,1000,0,100,3,0.0045,acme
+2026-10-02,anthropic.claude-3-5-sonnet-20241022-v2:0,2000,0,200,6,0.009,
+`);
+    const out = await cli(['reconcile', 'import', '--file', file, '--provider', 'aws.bedrock']);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toMatch(/^imported aws\.bedrock: 2 rows, 2 days replaced/);
+    const rows = await reconciliationReport(store, buildPricer({ file: parseFileConfig('', 'x') } as never), { ...october, provider: 'aws.bedrock', group_by: ['day', 'model', 'client'] }, 2);
+    expect(pick(rows.rows, 'day', 'model', 'client', 'provider_cost_usd', 'provider_input_tokens', 'provider_requests', 'status')).toEqual([
+      ['2026-10-01', 'anthropic.claude-3-5-sonnet', 'acme', '0.004500000', 1000, 3, 'provider_only'],
+      ['2026-10-02', 'anthropic.claude-3-5-sonnet', '', '0.009000000', 2000, 6, 'provider_only'],
+    ]);
+    const again = csv('day,model,cost_usd\n2026-10-02,anthropic.claude-3-5-sonnet-20241022-v2:0,0.001\n');
+    expect((await cli(['reconcile', 'import', '--file', again, '--provider', 'aws.bedrock'])).code).toBe(0);
+    const after = await reconciliationReport(store, buildPricer({ file: parseFileConfig('', 'x') } as never), { ...october, provider: 'aws.bedrock', group_by: ['day'] }, 2);
+    expect(pick(after.rows, 'day', 'provider_cost_usd', 'provider_requests')).toEqual([
+      ['2026-10-01', '0.004500000', 3],
+      ['2026-10-02', '0.001000000', null],
+    ]);
+  });
+
+  it('a bad file is one line naming line and column, and imports nothing', async () => {
+    const imports = await count('provider_imports');
+    const out = await cli(['reconcile', 'import', '--file', csv('day,model,cost_usd\n2026-10-01,m,1.5\n2026-10-40,m,2\n'), '--provider', 'aws.bedrock']);
+    expect(out).toEqual({ code: 1, stdout: '', stderr: 'tokenledger reconcile: line 3, column day: not a date YYYY-MM-DD: "2026-10-40"\n' });
+    expect((await cli(['reconcile', 'import', '--file', csv('day,model,price\n'), '--provider', 'x'])).stderr).toBe(
+      'tokenledger reconcile: unknown column price (columns: day, model, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, requests, cost_usd, project_id, api_key_id, client_id, line_item)\n',
+    );
+    expect(await count('provider_imports')).toBe(imports);
+  });
+});
