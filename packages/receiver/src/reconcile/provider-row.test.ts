@@ -11,7 +11,7 @@ describe('money from the admin APIs', () => {
     expect(body.data[0]!.line_item).toBe('"value": 5');
     expect(nanosFromDecimal(body.data[0]!.amount.value, 'usd')).toBe(123_456_789n);
     // Through a float the same literal is 0.1234567895 and would round up.
-    expect(nanosFromDecimal(String(0.12345678949999999999), 'usd')).toBe(123_456_790n);
+    expect(nanosFromDecimal(String(Number('0.12345678949999999999')), 'usd')).toBe(123_456_790n);
     expect(nanosFromDecimal('1.5e-3', 'usd')).toBe(1_500_000n);
   });
 
