@@ -36,6 +36,8 @@ const clientSchema = z
       })
       .strict()
       .optional(),
+    /** Bill days and models with no tracked calls from the provider's imported usage report (docs/reconciliation.md). */
+    invoice_from_provider_usage: z.boolean().optional(),
   })
   .strict();
 
