@@ -28,3 +28,14 @@ export async function acquireReconcileLease(store: StoreClient, lease: Reconcile
   );
   return winner?.holder === lease.holder;
 }
+
+/** Lease days older than a week are dropped whole (18.16 has no TTL); they only order past runs. */
+export async function dropOldLeases(store: StoreClient, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+  const rows = await store.queryRows<{ partition: string }>(
+    `SELECT DISTINCT partition FROM system.parts WHERE active AND database = ${quoteString(store.database)} AND table = 'reconcile_leases'`,
+  );
+  for (const r of rows.filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.partition) && p.partition < cutoff)) {
+    await store.command(`ALTER TABLE ${store.database}.reconcile_leases DROP PARTITION ${quoteString(r.partition)}`);
+  }
+}
