@@ -36,9 +36,9 @@ beforeAll(async () => {
   ).reconcile!;
   const range = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z') };
   const policy = { attempts: 2, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
-  const ctx = { store, pricer: buildPricer({ file: parseFileConfig('', 'x') } as never), now: new Date() };
-  await importFromApis(ctx, { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy });
-  await importFromApis(ctx, { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy, provider: 'openai' });
+  const ctx = (now: string) => ({ store, pricer: buildPricer({ file: parseFileConfig('', 'x') } as never), now: new Date(now) });
+  await importFromApis(ctx('2026-10-08T01:00:00Z'), { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy });
+  await importFromApis(ctx('2026-10-08T02:00:00Z'), { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy, provider: 'openai' });
 });
 afterAll(async () => {
   await fake.close();

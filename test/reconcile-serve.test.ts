@@ -136,6 +136,9 @@ describe('GET /api/v1/reconciliation', () => {
       const bad = await get('from=2026-10-01&to=2026-10-05&group_by=feature', 'ops-token');
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string; message: string } }).error.message).toMatch(/^query: group_by/);
+      const instant = await get('from=2026-10-01T12:00:00Z&to=2026-10-05', 'ops-token');
+      expect(instant.status).toBe(400);
+      expect(((await instant.json()) as { error: { message: string } }).error.message).toBe('query: from: reconciliation compares whole UTC days: from and to are dates (YYYY-MM-DD)');
     } finally {
       await receiver.close();
     }

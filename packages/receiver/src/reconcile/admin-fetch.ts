@@ -57,7 +57,7 @@ export function createAdminFetch(policy: FetchPolicy = DEFAULT_FETCH_POLICY) {
         res = await fetch(req.url, { headers: req.headers, signal: AbortSignal.timeout(policy.timeoutMs) });
       } catch (err) {
         last = (err as Error).message;
-        await sleep(Math.min(policy.baseMs * 2 ** (attempt - 1), policy.maxDelayMs));
+        if (attempt < policy.attempts) await sleep(Math.min(policy.baseMs * 2 ** (attempt - 1), policy.maxDelayMs));
         continue;
       }
       if (res.ok) return res.text();

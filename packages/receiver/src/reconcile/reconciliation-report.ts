@@ -10,7 +10,12 @@ import { trackedSums } from './tracked-sums.js';
 export const RECONCILE_KEYS = ['day', 'provider', 'model', 'client'] as const;
 export type ReconcileKey = (typeof RECONCILE_KEYS)[number];
 
-export const reconcileQuerySchema = rangeSchema.and(
+const wholeDay = (d: unknown) => !(d instanceof Date) || d.getTime() % 86_400_000 === 0;
+
+/** Both sides are compared per UTC day, so `from` and `to` are days (midnight UTC), `to` exclusive. */
+export const reconcileQuerySchema = rangeSchema
+  .refine((r) => wholeDay(r.from) && wholeDay(r.to), { message: 'reconciliation compares whole UTC days: from and to are dates (YYYY-MM-DD)', path: ['from'] })
+  .and(
   z.object({
     provider: z.string().min(1).max(64).optional(),
     group_by: z
