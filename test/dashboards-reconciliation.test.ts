@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
-import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
-import { parseFileConfig } from '../packages/receiver/src/config/load-config.js';
-import { importFromApis, reconciliationReport } from '../packages/receiver/src/reconcile/index.js';
-import { buildPricer } from '../packages/receiver/src/server/receiver.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
+import { reconciliationReport } from '../packages/receiver/src/reconcile/index.js';
 import { loadDashboard, panelByTitle, panelRunner, renderSql, type PanelRunner } from './support/dashboard-queries.js';
-import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
 import type { QueryTime } from './support/grafana-macros.js';
-import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fixture.js';
+import { reconcileWorld, type ReconcileWorld } from './support/reconcile-fixture.js';
 
 // The days of test/support/reconcile-fixture.ts, imported through the real importer from the fake
 // admin APIs; every figure below is worked out by hand there (nano-USD).
@@ -16,38 +10,20 @@ import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fix
 const october: QueryTime = { from: new Date('2026-10-01T00:00:00.000Z'), to: new Date('2026-10-31T23:59:59.999Z'), intervalMs: 3_600_000 };
 const vars = { provider: ['anthropic', 'openai'] };
 
-let db: TestDatabase;
-let store: StoreClient;
-let fake: FakeAdminApis;
+let world: ReconcileWorld;
 let runner: PanelRunner;
-const pricer = buildPricer({ file: parseFileConfig('', 'x') } as never);
 
 const run = (title: string, variables: Record<string, string | string[]> = vars) => runner.rows(renderSql(panelByTitle(loadDashboard('reconciliation'), title).targets[0]!.rawSql, october, variables));
 const pick = (rows: Record<string, string | null>[], ...cols: string[]) => rows.map((r) => cols.map((c) => r[c]));
 
 beforeAll(async () => {
-  db = await createTestDatabase('dash_reconcile');
-  store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
-  await migrate(store, { database: db.name, cluster: null });
-  await seedTrackedCalls(store);
-  fake = await startFakeAdminApis(reconcileProviderData());
-  const config = parseFileConfig(
-    `reconcile:
-  sources:
-    - { provider: openai, base_url: "${fake.openaiBaseUrl}", projects: { proj_acme: acme } }
-    - { provider: anthropic, base_url: "${fake.anthropicBaseUrl}" }
-`,
-    'test.yaml',
-  ).reconcile!;
-  const policy = { attempts: 2, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
-  await importFromApis({ store, pricer, now: new Date() }, { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range: { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }, policy });
-  runner = panelRunner(db.url, db.name);
+  world = await reconcileWorld('dash_reconcile');
+  await world.importDays('2026-10-01', '2026-11-01');
+  runner = panelRunner(world.db.url, world.db.name);
 });
 afterAll(async () => {
   await runner.close();
-  await fake.close();
-  await store.close();
-  await db.drop();
+  await world.close();
 });
 
 describe('Reconciliation dashboard', () => {
@@ -73,7 +49,7 @@ describe('Reconciliation dashboard', () => {
       ['2026-10-02', 'openai', '0.020000000', '0.010000000', '0.010000000', '50'],
       ['2026-10-03', 'openai', '0.002100000', '0.000000000', '0.002100000', '100'],
     ]);
-    const api = await reconciliationReport(store, pricer, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z'), group_by: ['day', 'provider'] }, 2);
+    const api = await reconciliationReport(world.store, world.pricer, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z'), group_by: ['day', 'provider'] }, 2);
     const withProvider = api.rows.filter((r) => r.provider_cost_usd !== null);
     expect(pick(rows, 'day', 'provider', 'drift_usd')).toEqual(withProvider.map((r) => [r.day, r.provider, r.drift_usd]));
   });

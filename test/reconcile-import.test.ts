@@ -3,32 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../packages/receiver/src/cli/main.js';
-import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
-import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import type { StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
 import { parseFileConfig } from '../packages/receiver/src/config/load-config.js';
 import { importFromApis, reconciliationReport } from '../packages/receiver/src/reconcile/index.js';
-import { buildPricer } from '../packages/receiver/src/server/receiver.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
-import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
-import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fixture.js';
+import type { TestDatabase } from './support/clickhouse.js';
+import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, type FakeAdminApis } from './support/fake-admin-apis.js';
+import { reconcileWorld, sourcesYaml, type ReconcileWorld } from './support/reconcile-fixture.js';
 
+let world: ReconcileWorld;
 let db: TestDatabase;
 let store: StoreClient;
 let fake: FakeAdminApis;
 let configPath: string;
 
-const yaml = () => `reconcile:
-  tolerance_pct: 2
-  max_requests_per_second: 50
-  sources:
-    - provider: openai
-      base_url: ${fake.openaiBaseUrl}
-      projects: { proj_acme: acme }
-      api_keys: { key_globex: globex }
-    - provider: anthropic
-      base_url: ${fake.anthropicBaseUrl}
-      workspaces: { wrkspc_acme: acme }
-`;
+const yaml = () => `reconcile:\n  tolerance_pct: 2\n  max_requests_per_second: 50\n${sourcesYaml(fake)}`;
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   let stdout = '';
@@ -43,25 +31,17 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-05T00:00:00Z') };
-const report = (group_by: ('day' | 'provider' | 'model' | 'client')[] = ['day', 'provider', 'model']) =>
-  reconciliationReport(store, buildPricer({ file: parseFileConfig('', 'x') } as never), { ...october, group_by }, 2);
+const report = (group_by: ('day' | 'provider' | 'model' | 'client')[] = ['day', 'provider', 'model']) => reconciliationReport(store, world.pricer, { ...october, group_by }, 2);
 const count = async (table: string) => Number((await db.queryRows<{ n: string }>(`SELECT count() AS n FROM ${db.name}.${table}`))[0]!.n);
 const pick = (rows: object[], ...keys: string[]) => rows.map((r) => keys.map((k) => (r as Record<string, unknown>)[k]));
 
 beforeAll(async () => {
-  db = await createTestDatabase('reconcile');
-  store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
-  await migrate(store, { database: db.name, cluster: null });
-  await seedTrackedCalls(store);
-  fake = await startFakeAdminApis(reconcileProviderData());
+  world = await reconcileWorld('reconcile');
+  ({ db, store, fake } = world);
   configPath = join(mkdtempSync(join(tmpdir(), 'tl-reconcile-')), 'tokenledger.yaml');
   writeFileSync(configPath, yaml());
 });
-afterAll(async () => {
-  await fake.close();
-  await store.close();
-  await db.drop();
-});
+afterAll(() => world.close());
 beforeEach(() => {
   fake.requests.length = 0;
   fake.failures.clear();
@@ -173,7 +153,7 @@ describe('tokenledger reconcile import (admin APIs)', () => {
     const started = Date.now();
     const config = parseFileConfig(yaml(), 'test.yaml').reconcile!;
     const summary = await importFromApis(
-      { store, pricer: buildPricer({ file: parseFileConfig('', 'x') } as never), now: new Date() },
+      { store, pricer: world.pricer, now: new Date() },
       { config, adminKeys: { OPENAI_ADMIN_KEY }, provider: 'openai', range: { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-02T00:00:00Z') }, policy: { attempts: 4, baseMs: 10, maxDelayMs: 5_000, timeoutMs: 5_000, requestsPerSecond: 100 } },
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // the Retry-After second, though the backoff was 10 ms
@@ -188,7 +168,7 @@ describe('tokenledger reconcile import (admin APIs)', () => {
     const config = parseFileConfig(yaml(), 'test.yaml').reconcile!;
     await expect(
       importFromApis(
-        { store, pricer: buildPricer({ file: parseFileConfig('', 'x') } as never), now: new Date() },
+        { store, pricer: world.pricer, now: new Date() },
         { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range: { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-05T00:00:00Z') }, policy: { attempts: 4, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 } },
       ),
     ).rejects.toThrow('anthropic: /anthropic/v1/organizations/cost_report failed: HTTP 500');
@@ -234,14 +214,14 @@ describe('tokenledger reconcile import --file (providers without an API)', () =>
     const out = await cli(['reconcile', 'import', '--file', file, '--provider', 'aws.bedrock']);
     expect(out.stderr).toBe('');
     expect(out.stdout).toMatch(/^imported aws\.bedrock: 2 rows, 2 days replaced/);
-    const rows = await reconciliationReport(store, buildPricer({ file: parseFileConfig('', 'x') } as never), { ...october, provider: 'aws.bedrock', group_by: ['day', 'model', 'client'] }, 2);
+    const rows = await reconciliationReport(store, world.pricer, { ...october, provider: 'aws.bedrock', group_by: ['day', 'model', 'client'] }, 2);
     expect(pick(rows.rows, 'day', 'model', 'client', 'provider_cost_usd', 'provider_input_tokens', 'provider_requests', 'status')).toEqual([
       ['2026-10-01', 'anthropic.claude-3-5-sonnet', 'acme', '0.004500000', 1000, 3, 'provider_only'],
       ['2026-10-02', 'anthropic.claude-3-5-sonnet', '', '0.009000000', 2000, 6, 'provider_only'],
     ]);
     const again = csv('day,model,cost_usd\n2026-10-02,anthropic.claude-3-5-sonnet-20241022-v2:0,0.001\n');
     expect((await cli(['reconcile', 'import', '--file', again, '--provider', 'aws.bedrock'])).code).toBe(0);
-    const after = await reconciliationReport(store, buildPricer({ file: parseFileConfig('', 'x') } as never), { ...october, provider: 'aws.bedrock', group_by: ['day'] }, 2);
+    const after = await reconciliationReport(store, world.pricer, { ...october, provider: 'aws.bedrock', group_by: ['day'] }, 2);
     expect(pick(after.rows, 'day', 'provider_cost_usd', 'provider_requests')).toEqual([
       ['2026-10-01', '0.004500000', 3],
       ['2026-10-02', '0.001000000', null],

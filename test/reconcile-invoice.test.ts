@@ -4,29 +4,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientDirectory, invoiceCsv, loadInvoice } from '../packages/receiver/src/billing/index.js';
 import { main } from '../packages/receiver/src/cli/main.js';
-import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
-import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import type { StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import type { AppConfig } from '../packages/receiver/src/config/config-schema.js';
-import { importFromApis } from '../packages/receiver/src/reconcile/index.js';
 import { providerInvoiceGroups } from '../packages/receiver/src/reconcile/provider-invoice-lines.js';
 import { buildPricer } from '../packages/receiver/src/server/receiver.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
-import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
-import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fixture.js';
+import type { TestDatabase } from './support/clickhouse.js';
+import { reconcileWorld, sourcesYaml, type ReconcileWorld } from './support/reconcile-fixture.js';
 
+let world: ReconcileWorld;
 let db: TestDatabase;
 let store: StoreClient;
-let fake: FakeAdminApis;
 let config: AppConfig;
 let dir: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase('reconcile_invoice');
-  store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
-  await migrate(store, { database: db.name, cluster: null });
-  await seedTrackedCalls(store);
-  fake = await startFakeAdminApis(reconcileProviderData());
+  world = await reconcileWorld('reconcile_invoice');
+  ({ db, store } = world);
   dir = mkdtempSync(join(tmpdir(), 'tl-reconcile-invoice-'));
   writeFileSync(
     join(dir, 'tokenledger.yaml'),
@@ -34,21 +28,13 @@ beforeAll(async () => {
   - { id: acme, name: Acme Corp, markup_pct: 25, invoice_from_provider_usage: true }
   - { id: globex, name: Globex }
 reconcile:
-  sources:
-    - { provider: openai, base_url: "${fake.openaiBaseUrl}", projects: { proj_acme: acme }, api_keys: { key_globex: globex } }
-    - { provider: anthropic, base_url: "${fake.anthropicBaseUrl}", workspaces: { wrkspc_acme: acme } }
-`,
+${sourcesYaml(world.fake)}`,
   );
   writeFileSync(join(dir, 'bedrock.csv'), 'day,model,input_tokens,output_tokens,requests,cost_usd,client_id\n2026-10-05,anthropic.claude-3-5-sonnet-20241022-v2:0,90000,9000,30,12.345,acme\n2026-10-05,anthropic.claude-3-5-sonnet-20241022-v2:0,1000,100,1,5,globex\n');
-  config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name, OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, configPath: join(dir, 'tokenledger.yaml') });
-  const policy = { attempts: 2, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
-  await importFromApis({ store, pricer: buildPricer(config), now: new Date() }, { config: config.file.reconcile!, adminKeys: config.adminKeys!, range: { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z') }, policy });
+  config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name }, configPath: join(dir, 'tokenledger.yaml') });
+  await world.importDays('2026-10-01', '2026-10-08');
 });
-afterAll(async () => {
-  await fake.close();
-  await store.close();
-  await db.drop();
-});
+afterAll(() => world.close());
 
 describe('invoicing from provider usage (invoice_from_provider_usage)', () => {
   it('bills the days and models with no tracked calls from the provider report, marked so, and nothing twice', async () => {

@@ -1,50 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
-import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
-import { parseFileConfig } from '../packages/receiver/src/config/load-config.js';
-import { importFromApis } from '../packages/receiver/src/reconcile/index.js';
-import { buildPricer } from '../packages/receiver/src/server/receiver.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
-import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
-import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fixture.js';
+import { reconcileWorld, type ReconcileWorld } from './support/reconcile-fixture.js';
 
 const doc = readFileSync(new URL('../docs/schema.md', import.meta.url), 'utf8');
 const section = doc.slice(doc.indexOf('## Reconciliation tables'), doc.indexOf('## Why the schema looks like this'));
 const [perDay, perClient, imports] = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-let db: TestDatabase;
-let store: StoreClient;
-let fake: FakeAdminApis;
-const run = (query: string) => db.queryRows<Record<string, string>>(query.replaceAll('tokenledger.', `${db.name}.`));
+let world: ReconcileWorld;
+const run = (query: string) => world.db.queryRows<Record<string, string>>(query.replaceAll('tokenledger.', `${world.db.name}.`));
 // JSON turns Decimal into a float; toString shows the exact decimal ClickHouse computed.
 const exact = (query: string, cols: string[]) => run(`SELECT ${cols.map((c) => (c.endsWith('_usd') ? `toString(${c}) AS ${c}` : c)).join(', ')} FROM (${query})`);
 
 beforeAll(async () => {
-  db = await createTestDatabase('reconcile_doc');
-  store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
-  await migrate(store, { database: db.name, cluster: null });
-  await seedTrackedCalls(store);
-  fake = await startFakeAdminApis(reconcileProviderData());
-  const config = parseFileConfig(
-    `reconcile:
-  sources:
-    - { provider: openai, base_url: "${fake.openaiBaseUrl}", projects: { proj_acme: acme }, api_keys: { key_globex: globex } }
-    - { provider: anthropic, base_url: "${fake.anthropicBaseUrl}", workspaces: { wrkspc_acme: acme } }
-`,
-    'test.yaml',
-  ).reconcile!;
-  const range = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z') };
-  const policy = { attempts: 2, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
-  const ctx = (now: string) => ({ store, pricer: buildPricer({ file: parseFileConfig('', 'x') } as never), now: new Date(now) });
-  await importFromApis(ctx('2026-10-08T01:00:00Z'), { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy });
-  await importFromApis(ctx('2026-10-08T02:00:00Z'), { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy, provider: 'openai' });
+  world = await reconcileWorld('reconcile_doc');
+  await world.importDays('2026-10-01', '2026-10-08', { now: new Date('2026-10-08T01:00:00Z') });
+  await world.importDays('2026-10-01', '2026-10-08', { now: new Date('2026-10-08T02:00:00Z'), provider: 'openai' });
 });
-afterAll(async () => {
-  await fake.close();
-  await store.close();
-  await db.drop();
-});
+afterAll(() => world.close());
 
 describe('the reconciliation queries of docs/schema.md', () => {
   it('sets the bill per day against tracked spend', async () => {

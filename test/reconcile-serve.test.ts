@@ -5,17 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature } from '../packages/receiver/src/billing/index.js';
-import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { createReconcile, reconciliationReport, type ReconcileInstance } from '../packages/receiver/src/reconcile/index.js';
 import { createReceiver, type Receiver } from '../packages/receiver/src/server/receiver.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
-import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
-import { reconcileProviderData, seedTrackedCalls } from './support/reconcile-fixture.js';
+import type { TestDatabase } from './support/clickhouse.js';
+import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, type FakeAdminApis } from './support/fake-admin-apis.js';
+import { FAST_POLICY, reconcileWorld, sourcesYaml, type ReconcileWorld } from './support/reconcile-fixture.js';
 
 const SECRET = 'whsec-reconcile-test';
-const policy = { attempts: 3, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
 
+let world: ReconcileWorld;
 let db: TestDatabase;
 let fake: FakeAdminApis;
 let hook: Server;
@@ -30,10 +29,7 @@ reconcile:
   tolerance_pct: 2
   lookback_days: 4
   webhook_url: http://127.0.0.1:${(hook.address() as AddressInfo).port}/finance
-  sources:
-    - { provider: openai, base_url: "${fake.openaiBaseUrl}", projects: { proj_acme: acme }, api_keys: { key_globex: globex } }
-    - { provider: anthropic, base_url: "${fake.anthropicBaseUrl}", workspaces: { wrkspc_acme: acme } }
-`,
+${sourcesYaml(fake)}`,
   );
   const config = await loadConfig({
     env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name, OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY, TOKENLEDGER_API_TOKENS: 'ops-token,acme=acme-token' },
@@ -43,19 +39,14 @@ reconcile:
   const receiver = createReceiver(config, {
     now: () => new Date('2026-10-05T10:00:00Z'),
     log: { write: () => undefined },
-    plugins: [{ name: 'reconcile', create: (ctx) => (reconcile = createReconcile(ctx, { policy, claimDelayMs: 200, leaseSeconds })) }],
+    plugins: [{ name: 'reconcile', create: (ctx) => (reconcile = createReconcile(ctx, { policy: FAST_POLICY, claimDelayMs: 200, leaseSeconds })) }],
   });
   return { receiver, reconcile };
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('reconcile_serve');
-  const { createStoreClient } = await import('../packages/receiver/src/clickhouse/store-client.js');
-  const store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
-  await migrate(store, { database: db.name, cluster: null });
-  await seedTrackedCalls(store);
-  await store.close();
-  fake = await startFakeAdminApis(reconcileProviderData());
+  world = await reconcileWorld('reconcile_serve');
+  ({ db, fake } = world);
   hook = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -68,8 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => hook.close(() => resolve()));
-  await fake.close();
-  await db.drop();
+  await world.close();
 });
 
 describe('the scheduled import in serve', () => {

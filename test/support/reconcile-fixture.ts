@@ -1,6 +1,12 @@
-import type { StoreClient } from '../../packages/receiver/src/clickhouse/store-client.js';
+import { createPricer, loadCatalog, type Pricer } from '../../packages/pricing/src/index.js';
+import { migrate } from '../../packages/receiver/src/clickhouse/migrate.js';
+import { createStoreClient, type StoreClient } from '../../packages/receiver/src/clickhouse/store-client.js';
+import { parseFileConfig } from '../../packages/receiver/src/config/load-config.js';
 import { storeCalls } from '../../packages/receiver/src/ingest/store-calls.js';
-import type { FakeAdminData } from './fake-admin-apis.js';
+import type { FetchPolicy } from '../../packages/receiver/src/reconcile/admin-fetch.js';
+import { importFromApis, type ImportSummary } from '../../packages/receiver/src/reconcile/index.js';
+import { createTestDatabase, type TestDatabase } from './clickhouse.js';
+import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis, type FakeAdminData } from './fake-admin-apis.js';
 import { sampleRow } from './sample-call-row.js';
 
 /**
@@ -80,4 +86,50 @@ export async function seedTrackedCalls(store: StoreClient): Promise<void> {
     call('2026-10-02 10:00:00', 'acme', claudeAlias, claudeTokens, 4_000_000),
     call('2026-10-04 09:00:00', 'acme', gpt4o, { input: 500, output: 200 }, 3_250_000),
   ]);
+}
+
+/** Retries and pacing fast enough for tests (the fakes answer at once). */
+export const FAST_POLICY: FetchPolicy = { attempts: 2, baseMs: 1, maxDelayMs: 10, timeoutMs: 5_000, requestsPerSecond: 100 };
+
+/** The `sources:` of reconcile for the fakes, with the fixture's client maps (indented under `reconcile:`). */
+export const sourcesYaml = (fake: FakeAdminApis) => `  sources:
+    - { provider: openai, base_url: "${fake.openaiBaseUrl}", projects: { proj_acme: acme }, api_keys: { key_globex: globex } }
+    - { provider: anthropic, base_url: "${fake.anthropicBaseUrl}", workspaces: { wrkspc_acme: acme } }
+`;
+
+export interface ReconcileWorld {
+  db: TestDatabase;
+  store: StoreClient;
+  fake: FakeAdminApis;
+  pricer: Pricer;
+  /** Imports [from, to) from the fakes through the real importer. */
+  importDays(from: string, to: string, options?: { provider?: string; now?: Date }): Promise<ImportSummary>;
+  close(): Promise<void>;
+}
+
+/** A migrated test database holding the tracked calls above, and the fake admin APIs serving the provider side. */
+export async function reconcileWorld(prefix: string): Promise<ReconcileWorld> {
+  const db = await createTestDatabase(prefix);
+  const store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+  await migrate(store, { database: db.name, cluster: null });
+  await seedTrackedCalls(store);
+  const fake = await startFakeAdminApis(reconcileProviderData());
+  const pricer = createPricer(loadCatalog({}));
+  const config = parseFileConfig(`reconcile:\n${sourcesYaml(fake)}`, 'test.yaml').reconcile!;
+  return {
+    db,
+    store,
+    fake,
+    pricer,
+    importDays: (from, to, options = {}) =>
+      importFromApis(
+        { store, pricer, now: options.now ?? new Date() },
+        { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range: { from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T00:00:00Z`) }, policy: FAST_POLICY, provider: options.provider },
+      ),
+    async close() {
+      await fake.close();
+      await store.close();
+      await db.drop();
+    },
+  };
 }
