@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature } from '../packages/receiver/src/billing/index.js';
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { createReconcile, reconciliationReport, type ReconcileInstance } from '../packages/receiver/src/reconcile/index.js';
+import { defaultPlugins } from '../packages/receiver/src/server/default-plugins.js';
 import { createReceiver, type Receiver } from '../packages/receiver/src/server/receiver.js';
+import { startServer } from '../packages/receiver/src/server/start-server.js';
 import type { TestDatabase } from './support/clickhouse.js';
 import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, type FakeAdminApis } from './support/fake-admin-apis.js';
 import { FAST_POLICY, reconcileWorld, sourcesYaml, type ReconcileWorld } from './support/reconcile-fixture.js';
@@ -98,6 +100,27 @@ describe('the scheduled import in serve', () => {
       expect(fired).toEqual([{ n: '3' }]);
     } finally {
       await c.receiver.close();
+    }
+  });
+});
+
+describe('tokenledger serve', () => {
+  it('runs the scheduled import at start, with the default plugins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-reconcile-start-'));
+    writeFileSync(join(dir, 'tokenledger.yaml'), `reconcile:\n  schedule_minutes: 720\n  lookback_days: 1\n  max_requests_per_second: 50\n${sourcesYaml(fake)}`);
+    const config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name, PORT: '0', OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, configPath: join(dir, 'tokenledger.yaml') });
+    let log = '';
+    const before = fake.requests.length;
+    const server = await startServer(config, { write: (t) => void (log += t) }, { plugins: defaultPlugins });
+    try {
+      const imported = async () => (await db.queryRows<{ n: string }>(`SELECT count() AS n FROM ${db.name}.provider_imports WHERE imported_at >= now() - 60`))[0]!.n;
+      for (let i = 0; i < 100 && (await imported()) === '0'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      // Two days (yesterday and today) per provider, whatever the real date is.
+      expect(await imported()).toBe('4');
+      expect(fake.requests.length - before).toBe(5);
+      expect(log).not.toMatch(/reconcile: .*failed/);
+    } finally {
+      await server.stop();
     }
   });
 });
