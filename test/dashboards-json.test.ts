@@ -14,13 +14,14 @@ const readYaml = <T>(path: string) => parse(readFileSync(new URL(`../${path}`, i
 describe('grafana/dashboards/*.json', () => {
   const files = dashboardFiles();
 
-  it('holds the four dashboards under stable uids', () => {
-    expect(files).toEqual(['agency-overview.json', 'client-detail.json', 'models.json', 'pipeline-health.json']);
+  it('holds the dashboards under stable uids', () => {
+    expect(files).toEqual(['agency-overview.json', 'client-detail.json', 'models.json', 'pipeline-health.json', 'reconciliation.json']);
     expect(files.map((f) => loadDashboard(f).uid)).toEqual([
       'tokenledger-agency-overview',
       'tokenledger-client-detail',
       'tokenledger-models',
       'tokenledger-pipeline-health',
+      'tokenledger-reconciliation',
     ]);
   });
 

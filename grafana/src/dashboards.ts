@@ -3,6 +3,7 @@ import { clientDetail } from './client-detail.js';
 import { models } from './models.js';
 import type { Json } from './panel.js';
 import { pipelineHealth } from './pipeline-health.js';
+import { reconciliation } from './reconciliation.js';
 
 /** Every dashboard, by the file name it is provisioned from (grafana/dashboards/<name>.json). */
 export const dashboards: Record<string, Json> = {
@@ -10,6 +11,7 @@ export const dashboards: Record<string, Json> = {
   'client-detail': clientDetail,
   models,
   'pipeline-health': pipelineHealth,
+  reconciliation,
 };
 
 export function dashboardJson(d: Json): string {

@@ -2,7 +2,7 @@ import { formatUsd } from '@tokenledger/pricing';
 
 /** What an alert is about; (client, period, kind, threshold, subject) fires once. */
 export interface Alert {
-  kind: 'budget' | 'spike' | 'unpriced';
+  kind: 'budget' | 'spike' | 'unpriced' | 'drift';
   client: string;
   client_name: string;
   period: string;

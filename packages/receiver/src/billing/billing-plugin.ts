@@ -1,5 +1,6 @@
 import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
 import type { StoredCall } from '../store/llm-calls.js';
+import { providerInvoiceGroups } from '../reconcile/provider-invoice-lines.js';
 import { Alerter } from './alerter.js';
 import { billingRoutes } from './billing-routes.js';
 import { ClientDirectory } from './client-billing.js';
@@ -45,7 +46,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   };
 
   return {
-    routes: billingRoutes({ store: ctx.store, directory, monitor, now: ctx.now }),
+    routes: billingRoutes({ store: ctx.store, directory, monitor, now: ctx.now, invoiceExtra: providerInvoiceGroups(ctx.store, ctx.pricer, ctx.config) }),
     async start() {
       const others = await syncClients(ctx.store, directory, ctx.now());
       [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));

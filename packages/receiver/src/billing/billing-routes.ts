@@ -8,7 +8,7 @@ import type { ClientDirectory } from './client-billing.js';
 import { invoiceCsv } from './invoice-csv.js';
 import { invoicePdf } from './invoice-pdf.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { loadInvoice } from './load-invoice.js';
+import { loadInvoice, type ExtraGroups } from './load-invoice.js';
 import type { SpendMonitor } from './spend-monitor.js';
 
 export interface BillingRouteDeps {
@@ -16,6 +16,8 @@ export interface BillingRouteDeps {
   directory: ClientDirectory;
   monitor: SpendMonitor;
   now(): Date;
+  /** Groups billed besides tracked calls (provider-report lines); none when absent. */
+  invoiceExtra?: ExtraGroups;
 }
 
 const invoiceQuery = z.object({
@@ -38,7 +40,7 @@ export function billingRoutes(deps: BillingRouteDeps): Hono {
     if (!parsed.success) throw new InvalidRequestError('format: one of json, csv, pdf');
     const client = deps.directory.get(id);
     const label = parsed.data.period ?? periodAt(deps.now(), client.periodStartDay).label;
-    const invoice = await loadInvoice(deps.store, client, label);
+    const invoice = await loadInvoice(deps.store, client, label, deps.invoiceExtra);
     const file = `invoice-${id.replace(/[^A-Za-z0-9._-]/g, '_')}-${invoice.period}`;
     if (parsed.data.format === 'csv') {
       c.header('Content-Disposition', `attachment; filename="${file}.csv"`);

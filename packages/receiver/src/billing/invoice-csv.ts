@@ -21,7 +21,7 @@ export function invoiceCsv(inv: Invoice): string {
     inv.client, inv.period, type, description, provider, model, ...counts, usd, amount === '' ? '' : inv.currency, amount,
   ];
   const rows = [
-    ...inv.lines.map((l) => row('line', `${l.provider} ${l.model}`, l.provider, l.model, tokens(l), l.cost_usd, l.amount)),
+    ...inv.lines.map((l) => row('line', `${l.provider} ${l.model}${l.source ? " (from the provider's usage report)" : ''}`, l.provider, l.model, tokens(l), l.cost_usd, l.amount)),
     ...inv.unpriced.map((l) => row('unpriced', `${l.provider} ${l.model} (no price; not billed)`, l.provider, l.model, tokens(l), '', '')),
     ...inv.unmetered.map((l) => row('unmetered', `${l.provider} ${l.model} (no token usage reported)`, l.provider, l.model, [l.calls, '', '', '', '', ''], '', '')),
     row('base_cost', 'Base cost', '', '', blankTokens, inv.base_cost_usd, inv.base_cost),

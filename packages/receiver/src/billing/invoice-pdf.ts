@@ -76,7 +76,7 @@ function lines(pen: Pen, inv: Invoice) {
   rule(pen);
   advance(pen, 14);
   if (inv.lines.length === 0) row(pen, ['No billable usage in this period', '', '', '', '0.00'], { color: GREY });
-  for (const l of inv.lines) row(pen, [`${l.provider} / ${l.model}`, thousands(l.calls), thousands(l.input_tokens), thousands(l.output_tokens), l.amount]);
+  for (const l of inv.lines) row(pen, [`${l.provider} / ${l.model}${l.source ? ' (provider report)' : ''}`, thousands(l.calls), thousands(l.input_tokens), thousands(l.output_tokens), l.amount]);
   pen.y += 10;
   rule(pen);
   advance(pen, 16);

@@ -5,7 +5,7 @@ import type { Invoice } from './invoice.js';
 export function invoiceText(inv: Invoice): string {
   const currency = inv.currency.toLowerCase();
   const header = ['provider', 'model', 'calls', 'input', 'cached', 'cache_write', 'output', 'reasoning', `amount_${currency}`];
-  const rows = inv.lines.map((l) => [l.provider, l.model, l.calls, l.input_tokens, l.cached_input_tokens, l.cache_write_tokens, l.output_tokens, l.reasoning_tokens, l.amount]);
+  const rows = inv.lines.map((l) => [l.provider, l.source ? `${l.model} (provider report)` : l.model, l.calls, l.input_tokens, l.cached_input_tokens, l.cache_write_tokens, l.output_tokens, l.reasoning_tokens, l.amount]);
   const out = [`invoice ${inv.client_name} (${inv.client}) period ${inv.period}: ${inv.period_start.slice(0, 10)} .. ${inv.period_end.slice(0, 10)} (end exclusive)`, formatTable(header, rows)];
   if (inv.unpriced.length) {
     out.push('unpriced usage (no price found; not billed):');

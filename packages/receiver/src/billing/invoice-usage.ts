@@ -10,6 +10,8 @@ export interface UsageGroup extends TokenCounts {
   priced: boolean;
   metered: boolean;
   cost_nanos: bigint;
+  /** Set on groups billed from the provider's usage report, not from tracked calls (reconcile/provider-invoice-lines.ts). */
+  source?: 'provider_report';
 }
 
 type RawGroup = Record<Exclude<keyof UsageGroup, 'priced' | 'metered' | 'cost_nanos'>, string> & { priced: string | number; metered: string | number; cost_nanos: string };

@@ -16,6 +16,8 @@ export interface InvoiceLine extends TokenCounts {
   exact_cost_usd: string;
   /** In the invoice currency: the exact cost converted, then rounded half-up to cents. */
   amount: string;
+  /** Only on lines billed from the provider's usage report (no calls were tracked for them). */
+  source?: 'provider_report';
 }
 
 export interface UnpricedLine extends TokenCounts {
@@ -122,6 +124,7 @@ export function buildInvoice({ client, period, groups, previous }: InvoiceInput)
       cost_usd: formatCents(roundToCents(g.cost_nanos)),
       exact_cost_usd: formatUsd(g.cost_nanos),
       amount: formatCents(roundToCents(convertNanos(g.cost_nanos, client.currency))),
+      ...(g.source ? { source: g.source } : {}),
     })),
     unpriced: groups.filter((g) => !g.priced && g.metered).map((g) => ({ provider: g.provider, model: g.model, ...counts(g) })),
     unmetered: unmeteredLines(groups),

@@ -1,13 +1,21 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { periodFromLabel, previousPeriod } from './billing-period.js';
+import { periodFromLabel, previousPeriod, type BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
 import { buildInvoice, type Invoice } from './invoice.js';
-import { usageGroups } from './invoice-usage.js';
+import { usageGroups, type UsageGroup } from './invoice-usage.js';
+
+/** Groups billed besides the tracked calls, e.g. from the provider's report (reconcile/provider-invoice-lines.ts). */
+export type ExtraGroups = (clientId: string, period: BillingPeriod) => Promise<UsageGroup[]>;
+
+const withExtra = async (store: StoreClient, id: string, period: BillingPeriod, extra?: ExtraGroups) => [
+  ...(await usageGroups(store, id, period)),
+  ...(extra ? await extra(id, period) : []),
+];
 
 /** The invoice of one client for one period label (YYYY-MM), with the previous period beside it. */
-export async function loadInvoice(store: StoreClient, client: ClientBilling, label: string): Promise<Invoice> {
+export async function loadInvoice(store: StoreClient, client: ClientBilling, label: string, extra?: ExtraGroups): Promise<Invoice> {
   const period = periodFromLabel(label, client.periodStartDay);
   const previous = previousPeriod(period, client.periodStartDay);
-  const [groups, previousGroups] = await Promise.all([usageGroups(store, client.id, period), usageGroups(store, client.id, previous)]);
+  const [groups, previousGroups] = await Promise.all([withExtra(store, client.id, period, extra), withExtra(store, client.id, previous, extra)]);
   return buildInvoice({ client, period, groups, previous: { period: previous, groups: previousGroups } });
 }

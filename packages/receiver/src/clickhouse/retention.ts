@@ -8,7 +8,7 @@ import { quoteString } from './sql.js';
  * last year's invoices can still be re-issued.
  */
 
-export const RETAINED_TABLES = ['llm_calls', 'llm_usage_daily', 'ingest_stats', 'alert_deliveries'] as const;
+export const RETAINED_TABLES = ['llm_calls', 'llm_usage_daily', 'ingest_stats', 'alert_deliveries', 'provider_usage', 'provider_imports'] as const;
 
 export interface RetentionResult {
   dropped: Array<{ table: string; partition: string }>;

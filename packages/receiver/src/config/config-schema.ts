@@ -1,5 +1,6 @@
 import { priceOverrideSchema } from '@tokenledger/pricing';
 import { z } from 'zod';
+import { reconcileConfigSchema } from '../reconcile/reconcile-config.js';
 
 /** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
 const clientId = z
@@ -35,6 +36,8 @@ const clientSchema = z
       })
       .strict()
       .optional(),
+    /** Bill days and models with no tracked calls from the provider's imported usage report (docs/reconciliation.md). */
+    invoice_from_provider_usage: z.boolean().optional(),
   })
   .strict();
 
@@ -93,6 +96,7 @@ export const fileConfigSchema = z
     settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
+    reconcile: reconcileConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -161,4 +165,6 @@ export interface AppConfig {
   file: FileConfig;
   /** TOKENLEDGER_WEBHOOK_SECRET: signs alert webhooks when the config file names no secret. */
   webhookSecret?: string;
+  /** Admin keys of reconcile.sources, by the variable each names (never logged or stored). */
+  adminKeys?: Record<string, string>;
 }

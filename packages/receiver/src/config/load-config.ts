@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { adminKeysFromEnv } from '../reconcile/reconcile-config.js';
 import { envSchema, fileConfigSchema, type ApiToken, type AppConfig, type FileConfig } from './config-schema.js';
 
 /** Names the first bad key with its path, e.g. `clients[1].markup_pct: Too small: expected number to be >=0`. */
@@ -92,5 +93,6 @@ export async function loadConfig(input: LoadConfigInput): Promise<AppConfig> {
     configPath: text === null ? null : path,
     file,
     ...(env.TOKENLEDGER_WEBHOOK_SECRET ? { webhookSecret: env.TOKENLEDGER_WEBHOOK_SECRET } : {}),
+    ...(file.reconcile ? { adminKeys: adminKeysFromEnv(file.reconcile, input.env) } : {}),
   };
 }

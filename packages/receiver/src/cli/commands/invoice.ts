@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { ClientDirectory, invoiceCsv, invoicePdf, invoiceText, loadInvoice, periodAt, periodFromLabel } from '../../billing/index.js';
 import { createStoreClient } from '../../clickhouse/store-client.js';
 import { UsageError } from '../../errors.js';
+import { providerInvoiceGroups } from '../../reconcile/provider-invoice-lines.js';
+import { buildPricer } from '../../server/receiver.js';
 import type { Command } from '../command.js';
 
 const FORMATS = ['table', 'json', 'csv', 'pdf'] as const;
@@ -36,7 +38,7 @@ See docs/billing.md for the fields, the rounding rule and the CSV layout.`,
     }
     const store = createStoreClient(config.clickhouse);
     try {
-      const invoice = await loadInvoice(store, client, label);
+      const invoice = await loadInvoice(store, client, label, providerInvoiceGroups(store, buildPricer(config), config));
       const body =
         format === 'pdf' ? await invoicePdf(invoice, new Date())
         : format === 'csv' ? invoiceCsv(invoice)
