@@ -1,5 +1,6 @@
 import { priceOverrideSchema } from '@tokenledger/pricing';
 import { z } from 'zod';
+import { DEFAULT_LIMITS, limitsSchema } from '../normalize/plausibility.js';
 
 /** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
 const clientId = z
@@ -93,6 +94,8 @@ export const fileConfigSchema = z
     settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
+    /** What a span may claim (docs/receiver.md "Limits on what a span may claim"). */
+    limits: limitsSchema.default(DEFAULT_LIMITS),
   })
   .strict()
   .superRefine((cfg, ctx) => {

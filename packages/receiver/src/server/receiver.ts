@@ -8,7 +8,7 @@ import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
 import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
-import { normalizeSpan, spanClient } from '../normalize/index.js';
+import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { StoredCall } from '../store/llm-calls.js';
@@ -125,7 +125,11 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     writer,
     stats,
     now,
-    stages: { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
+    stages: plausibleStages(
+      { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
+      config.file.limits,
+      now,
+    ),
     limits: {
       ...DEFAULT_DECODE_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
