@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../errors.js';
 import { enforceScope, type AuthVariables } from '../http/auth.js';
 import { periodAt } from './billing-period.js';
 import { budgetStatus } from './budget-status.js';
+import { unaccountedCalls } from './unaccounted-calls.js';
 import type { ClientDirectory } from './client-billing.js';
 import { invoiceCsv } from './invoice-csv.js';
 import { invoicePdf } from './invoice-pdf.js';
@@ -55,7 +56,8 @@ export function billingRoutes(deps: BillingRouteDeps): Hono {
   const status = async (id: string) => {
     const client = deps.directory.get(id);
     const period = periodAt(deps.now(), client.periodStartDay);
-    return budgetStatus(client, period, await deps.monitor.spent(client, period), deps.now());
+    const [spent, unaccounted] = await Promise.all([deps.monitor.spent(client, period), unaccountedCalls(deps.store, [id], period)]);
+    return budgetStatus(client, period, spent, deps.now(), unaccounted.get(id));
   };
 
   routes.get('/budgets/:client', async (c) => {
