@@ -10,21 +10,27 @@ import type { DecodedSpan } from '../otlp/decoded-span.js';
 import type { NormalizeOutcome, NormalizedCall } from './normalized-call.js';
 import { rejected } from './outcomes.js';
 
+export const MAX_SPAN_AGE_DAYS = 2_900;
+
 export const limitsSchema = z
   .object({
     /** Largest count in any one token bucket of one call (the largest context windows hold ~10^7). */
     max_tokens_per_call: z.number().int().min(1).max(1_000_000_000).default(100_000_000),
     /** Largest cost of one call, priced or claimed by the producer, in USD. */
     max_cost_usd_per_call: z.number().int().min(1).max(1_000_000).default(1_000),
-    /** Oldest call start accepted, in days before now. 18.16 refuses an insert touching over 100 monthly partitions. */
-    max_span_age_days: z.number().int().min(1).max(2_900).default(400),
+    /**
+     * Oldest call start accepted, in days before now; by default `retention_days` (what is kept at
+     * all), at most 2,900: 18.16 refuses an insert that touches over 100 monthly partitions.
+     */
+    max_span_age_days: z.number().int().min(1).max(MAX_SPAN_AGE_DAYS).optional(),
     /** Latest call start accepted, in minutes after now (clock skew). */
     max_clock_skew_minutes: z.number().int().min(0).max(10_080).default(60),
   })
   .strict();
 
-export type PlausibilityLimits = z.infer<typeof limitsSchema>;
-export const DEFAULT_LIMITS: PlausibilityLimits = Object.freeze(limitsSchema.parse({}));
+/** The limits in force: every field set (the span age from `retention_days` when not given). */
+export type PlausibilityLimits = Required<z.infer<typeof limitsSchema>>;
+export const DEFAULT_LIMITS: PlausibilityLimits = Object.freeze({ ...limitsSchema.parse({}), max_span_age_days: 400 });
 
 const NS_PER_MS = 1_000_000n;
 const NANOS_PER_USD = 1_000_000_000n;
