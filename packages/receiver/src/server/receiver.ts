@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config-schema.js';
 import { migrationsApplied } from '../clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
 import { createApp } from '../http/app.js';
+import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
@@ -22,6 +23,9 @@ export interface ReceiverOptions {
   maxPendingRows?: number;
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
+  /** OTLP requests read and decoded at once (default 1: see docs/benchmarks.md "decode-memory"), and how many may wait (default 64; then 429). */
+  maxConcurrentDecodes?: number;
+  maxWaitingDecodes?: number;
   statsFlushMs?: number;
   now?: () => Date;
   /** Features built on stored calls: reports, budgets, alerts. */
@@ -135,6 +139,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
       maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
       maxDecompressedBytes: options.maxDecompressedBytes ?? 64 * 2 ** 20,
     },
+    decodeGate: new DecodeGate(options.maxConcurrentDecodes ?? 1, options.maxWaitingDecodes ?? 64),
     ready: async () => {
       if (!(await store.ping().catch(() => false))) return { ok: false, reason: 'ClickHouse is not reachable' };
       if (!(await migrationsApplied(store, target))) return { ok: false, reason: 'migrations are not applied' };
