@@ -28,3 +28,23 @@ GROUP BY client_id`.text,
   );
   return new Map(rows.map((r) => [r.client_id, { unpriced: Number(r.unpriced), unmetered: Number(r.unmetered) }]));
 }
+
+/**
+ * The counts above, kept for `ttlMs` per client and period: the budget endpoint is polled by SDK
+ * guards and the gateway, and the count reads the period's calls with FINAL; new unpriced calls
+ * show within `ttlMs` (as spend from other receivers does, billing-plugin.ts). At most `maxEntries`
+ * are kept (client ids in the path are the caller's choice); past that the cache starts over.
+ */
+export function cachedUnaccountedCalls(store: StoreClient, ttlMs = 15_000, maxEntries = 10_000) {
+  const cache = new Map<string, { at: number; counts: UnaccountedCalls }>();
+  return async (clientId: string, period: BillingPeriod): Promise<UnaccountedCalls> => {
+    const key = `${period.start.getTime()}:${clientId}`;
+    const at = performance.now(); // a monotonic clock: business time may be fixed (tests) or jump
+    const hit = cache.get(key);
+    if (hit && at - hit.at < ttlMs) return hit.counts;
+    const counts = (await unaccountedCalls(store, [clientId], period)).get(clientId) ?? NO_UNACCOUNTED;
+    if (cache.size >= maxEntries) cache.clear();
+    cache.set(key, { at, counts });
+    return counts;
+  };
+}
