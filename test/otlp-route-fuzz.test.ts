@@ -5,17 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cap } from '../packages/receiver/src/normalize/attribute-values.js';
 import { wideSpansRequest } from './support/hostile-otlp.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
-
-/** mulberry32: seeded, so every run sends the same requests and a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './support/seeded-random.js';
 
 const REQUESTS = 160;
 const random = prng(13);
