@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingPlugin, type BillingInstance } from '../packages/receiver/src/billing/index.js';
+import { redactWebhookUrl } from '../packages/receiver/src/billing/webhook-url-redact.js';
 import { main } from '../packages/receiver/src/cli/main.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../packages/receiver/src/config/load-config.js';
@@ -169,7 +170,8 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
     expect(ids()).toEqual(['budget:initech:2026-11:50:', 'budget:initech:2026-11:50:']);
     expect(await state()).toEqual([{ state: 'failed', attempts: 4, last_error: 'HTTP 503' }]);
     const tries = await db.queryRows(`SELECT attempt, status, error, url FROM ${db.name}.alert_deliveries WHERE client_id = 'initech' ORDER BY attempt`);
-    expect(tries).toEqual([1, 2, 3, 4].map((attempt) => ({ attempt, status: 503, error: 'HTTP 503', url: `${hooks}/down` })));
+    // The URL is a credential: tables keep its host and a fingerprint only (billing/webhook-url-redact.ts).
+    expect(tries).toEqual([1, 2, 3, 4].map((attempt) => ({ attempt, status: 503, error: 'HTTP 503', url: redactWebhookUrl(`${hooks}/down`) })));
   });
 
   it('sends a claim left pending by a crash at the next start, with its original body', async () => {

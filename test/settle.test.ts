@@ -151,7 +151,7 @@ describe('tokenledger settle', () => {
 
   const cli = async (args: string[]) => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-settle-'));
-    writeFileSync(join(dir, 'tokenledger.yaml'), 'settle:\n  lease_seconds: 8\n');
+    writeFileSync(join(dir, 'tokenledger.yaml'), 'settle:\n  enabled: false\n  lease_seconds: 8\n');
     let out = '';
     const code = await main(['settle', ...args, '--config', join(dir, 'tokenledger.yaml')], {
       stdout: { write: (t) => void (out += t) },
@@ -176,7 +176,7 @@ describe('tokenledger settle', () => {
 describe('settle inside serve', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startTestReceiver('settle_plugin', { yaml: 'settle:\n  interval_seconds: 3600\n  lease_seconds: 8\n' });
+    r = await startTestReceiver('settle_plugin', { yaml: 'settle:\n  enabled: false\n  lease_seconds: 8\n' });
   });
   afterAll(async () => r.stop());
 

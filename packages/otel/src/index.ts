@@ -9,6 +9,7 @@ export {
 export {
   withAttribution,
   getAttribution,
+  trustBaggageClient,
   contextWithAttribution,
   mergeAttribution,
   attributionToAttributes,

@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { setupTracing, type TestTracing } from '../test-support/tracing.js';
-import { getAttribution, withAttribution } from './attribution.js';
+import { getAttribution, trustBaggageClient, withAttribution } from './attribution.js';
 
 let tracing: TestTracing;
 beforeAll(() => {
@@ -81,7 +81,24 @@ describe('withAttribution', () => {
     });
   });
 
-  it('reads the attribution a caller in another process sent in the baggage header', () => {
+  it('never lets a caller\'s baggage header name the paying client unless the app opts in', () => {
+    const incoming = propagation.extract(context.active(), {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      baggage: 'tokenledger.client.id=victim,tokenledger.feature=chat',
+    });
+    expect(getAttribution(incoming)).toEqual({ feature: 'chat' });
+    context.with(incoming, () => {
+      trace.getTracer('svc').startSpan('public-endpoint').end();
+      withAttribution({ project: 'bots' }, () => trace.getTracer('svc').startSpan('inner').end());
+      withAttribution({ client: 'acme' }, () => expect(getAttribution()).toEqual({ client: 'acme', feature: 'chat' }));
+    });
+    expect(tracing.span('public-endpoint').attributes).toEqual({ 'tokenledger.feature': 'chat' });
+    expect(tracing.span('inner').attributes).toEqual({ 'tokenledger.feature': 'chat', 'tokenledger.project': 'bots' });
+  });
+
+  it('reads the attribution a caller in another process sent in the baggage header, once trusted', () => {
+    trustBaggageClient();
+    onTestFinished(() => trustBaggageClient(false));
     const incoming = propagation.extract(context.active(), {
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       baggage: 'tokenledger.client.id=acme,tokenledger.feature=chat,tokenledger.tag.team=ml%20ops,other=1',

@@ -50,15 +50,31 @@ function fromBaggage(ctx: Context): Attribution | undefined {
   return found;
 }
 
+let trustedBaggageClient = false;
+
+/**
+ * Lets W3C baggage set the paying client (`tokenledger.client.id`) even when this process did not
+ * put it there. Off by default: any caller of a public endpoint can send a `baggage` header, and
+ * an app that extracts it would otherwise bill whichever client the caller names (#13 item 10).
+ * Turn it on only where every caller is yours (service to service behind your own edge);
+ * `register({ trustBaggageClient: true })` and the span processor option of that name call this.
+ */
+export function trustBaggageClient(trusted = true): void {
+  trustedBaggageClient = trusted;
+}
+
 /**
  * The attribution in effect in `ctx` (default: the active context). Baggage wins over the context
  * value because withAttribution writes both alike, so a difference means someone changed the
- * baggage later (by hand, or an inner scope in code that only speaks baggage).
+ * baggage later (by hand, or an inner scope in code that only speaks baggage). A client id in
+ * baggage counts only when withAttribution in this process set that same client, or when the app
+ * opted in with trustBaggageClient(); project, feature and tags from baggage always count.
  */
 export function getAttribution(ctx: Context = context.active()): Attribution {
   const own = ctx.getValue(ATTRIBUTION_KEY) as Attribution | undefined;
   const carried = fromBaggage(ctx);
   if (carried === undefined) return own ?? {};
+  if (carried.client !== undefined && !trustedBaggageClient && carried.client !== own?.client) delete carried.client;
   return own === undefined ? carried : mergeAttribution(own, carried);
 }
 

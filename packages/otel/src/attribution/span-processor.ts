@@ -8,7 +8,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { createOtlpExporter, type ExporterOptions } from '../setup/otlp-exporter.js';
-import { attributionToAttributes, getAttribution } from './attribution.js';
+import { attributionToAttributes, getAttribution, trustBaggageClient } from './attribution.js';
 
 export interface TokenLedgerSpanProcessorOptions extends ExporterOptions {
   /**
@@ -21,6 +21,8 @@ export interface TokenLedgerSpanProcessorOptions extends ExporterOptions {
   batch?: boolean;
   /** Export only the spans this returns true for (default: all). See `isGenAiSpan`. */
   exportFilter?: (span: ReadableSpan) => boolean;
+  /** Let incoming W3C baggage name the paying client (default false: see trustBaggageClient). */
+  trustBaggageClient?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class TokenLedgerSpanProcessor implements SpanProcessor {
       this.next = options.batch === false ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
     }
     this.filter = options.exportFilter;
+    if (options.trustBaggageClient !== undefined) trustBaggageClient(options.trustBaggageClient);
   }
 
   onStart(span: Span, parentContext: Context): void {

@@ -22,6 +22,8 @@ export interface RegisterOptions extends ExporterOptions {
   spanProcessors?: SpanProcessor[];
   /** Flush and shut down on SIGTERM and on `beforeExit` (default false: call the returned function). */
   flushOnExit?: boolean;
+  /** Let incoming W3C baggage name the paying client; only where every caller is yours (default false). */
+  trustBaggageClient?: boolean;
 }
 
 /** Flushes and shuts the SDK down; also carries `forceFlush` and the provider. */
@@ -51,6 +53,7 @@ export function register(options: RegisterOptions = {}): TokenLedgerShutdown {
     exporter,
     ...(options.batch !== undefined && { batch: options.batch }),
     ...(options.exportFilter !== undefined && { exportFilter: options.exportFilter }),
+    ...(options.trustBaggageClient !== undefined && { trustBaggageClient: options.trustBaggageClient }),
   });
   const provider = new NodeTracerProvider({
     resource: buildResource(options),

@@ -1,4 +1,5 @@
 import { formatUsd } from '@tokenledger/pricing';
+import { escapeSlackText } from './slack-text.js';
 
 /** What an alert is about; (client, period, kind, threshold, subject) fires once. */
 export interface Alert {
@@ -25,7 +26,7 @@ export function alertId(a: Pick<Alert, 'client' | 'period' | 'kind' | 'threshold
  * the whole alert for programs (docs/billing.md "Alerts" lists its fields).
  */
 export function alertBody(a: Alert, format: 'slack' | 'json', firedAt: Date): string {
-  if (format === 'slack') return JSON.stringify({ text: `TokenLedger: ${a.message}` });
+  if (format === 'slack') return JSON.stringify({ text: `TokenLedger: ${escapeSlackText(a.message)}` });
   return JSON.stringify({
     type: 'tokenledger.alert',
     alert_id: alertId(a),

@@ -3,6 +3,7 @@ import { dateTimeText } from '../store/llm-calls.js';
 import { alertBody, alertId, type Alert } from './alert.js';
 import { readAlertRecords, writeAlertRecord, type AlertRecord } from './alert-records.js';
 import { deliverWebhook, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
+import { redactWebhookUrl } from './webhook-url-redact.js';
 
 /**
  * Fires each alert once: claim in memory (synchronous, so concurrent flushes in this process
@@ -94,7 +95,7 @@ export class Alerter {
   private async send(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget): Promise<void> {
     const attempts: object[] = [];
     const result = await deliverWebhook(target, record.payload, record.alert_id, this.policy, (a) =>
-      attempts.push({ alert_id: record.alert_id, client_id: record.client_id, url: target.url, attempt: record.attempts + a.attempt, status: a.status, error: a.error, attempted_at: dateTimeText(this.now()) }),
+      attempts.push({ alert_id: record.alert_id, client_id: record.client_id, url: redactWebhookUrl(target.url), attempt: record.attempts + a.attempt, status: a.status, error: a.error, attempted_at: dateTimeText(this.now()) }),
     );
     await this.store.insertRows(`${this.store.database}.alert_deliveries`, attempts).catch(this.report('recording webhook attempts'));
     const outcome = { ...record, state: result.ok ? ('sent' as const) : ('failed' as const), attempts: record.attempts + result.attempts, last_error: result.lastError };

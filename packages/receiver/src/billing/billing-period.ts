@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors.js';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '../reports/report-range.js';
 
 /**
  * A billing period: a month in UTC that starts on the client's `period_start_day` (1 = calendar
@@ -30,7 +31,10 @@ function build(year: number, monthIndex: number, startDay: number): BillingPerio
 export function periodFromLabel(text: string, startDay = 1): BillingPeriod {
   const match = LABEL.exec(text);
   if (!match) throw new InvalidRequestError(`period: expected YYYY-MM, got ${JSON.stringify(text)}`);
-  return build(Number(match[1]), Number(match[2]) - 1, startDay);
+  const period = build(Number(match[1]), Number(match[2]) - 1, startDay);
+  // DateTime holds 1970 to 2105 (reports/report-range.ts): outside, a report would come back silently empty.
+  if (period.start < EARLIEST_INSTANT || period.end > LATEST_INSTANT) throw new InvalidRequestError(`period: ${text} is outside what the store holds (1970-01 to 2105-11)`);
+  return period;
 }
 
 /** The period an instant falls in. */

@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../errors.js';
 import { enforceScope, type AuthVariables } from '../http/auth.js';
 import { periodAt } from './billing-period.js';
 import { budgetStatus } from './budget-status.js';
+import { cachedUnaccountedCalls } from './unaccounted-calls.js';
 import type { ClientDirectory } from './client-billing.js';
 import { invoiceCsv } from './invoice-csv.js';
 import { invoicePdf } from './invoice-pdf.js';
@@ -54,10 +55,12 @@ export function billingRoutes(deps: BillingRouteDeps): Hono {
     return c.json(invoice);
   });
 
+  const unaccounted = cachedUnaccountedCalls(deps.store);
   const status = async (id: string) => {
     const client = deps.directory.get(id);
     const period = periodAt(deps.now(), client.periodStartDay);
-    return budgetStatus(client, period, await deps.monitor.spent(client, period), deps.now());
+    const [spent, counts] = await Promise.all([deps.monitor.spent(client, period), unaccounted(id, period)]);
+    return budgetStatus(client, period, spent, deps.now(), counts);
   };
 
   routes.get('/budgets/:client', async (c) => {

@@ -3,6 +3,7 @@ import { periodAt } from './billing-period.js';
 import { budgetStatus, type BudgetStatus } from './budget-status.js';
 import type { ClientDirectory } from './client-billing.js';
 import { SpendLedger } from './spend-ledger.js';
+import { unaccountedCalls, type UnaccountedCalls } from './unaccounted-calls.js';
 
 /** Every configured client's budget now, straight from ClickHouse (the CLI's `budgets`). */
 export async function loadBudgets(store: StoreClient, directory: ClientDirectory, now: Date): Promise<BudgetStatus[]> {
@@ -10,8 +11,13 @@ export async function loadBudgets(store: StoreClient, directory: ClientDirectory
   for (const day of directory.startDays()) {
     await ledger.load(store, day, periodAt(now, day), (id) => directory.get(id).periodStartDay === day);
   }
+  const unaccounted = new Map<string, UnaccountedCalls>();
+  for (const day of directory.startDays()) {
+    const ids = directory.configured().filter((c) => c.periodStartDay === day).map((c) => c.id);
+    for (const [id, counts] of await unaccountedCalls(store, ids, periodAt(now, day))) unaccounted.set(id, counts);
+  }
   return directory.configured().map((c) => {
     const period = periodAt(now, c.periodStartDay);
-    return budgetStatus(c, period, ledger.get(c.id, c.periodStartDay, period) ?? 0n, now);
+    return budgetStatus(c, period, ledger.get(c.id, c.periodStartDay, period) ?? 0n, now, unaccounted.get(c.id));
   });
 }

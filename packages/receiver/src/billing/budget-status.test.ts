@@ -37,7 +37,18 @@ describe('budget status', () => {
       status: 'warning',
       hard_cap: true,
       projected_usd: '162.469135782',
+      unpriced_calls: 0,
+      unmetered_calls: 0,
     });
+  });
+
+  it('warns a hard-capped client whose spend is under-counted by unpriced or unmetered calls', () => {
+    const low = new Date('2026-11-02T00:00:00Z');
+    expect(budgetStatus(acme, nov, 1n, low).status).toBe('ok');
+    expect(budgetStatus(acme, nov, 1n, low, { unpriced: 3, unmetered: 0 })).toMatchObject({ status: 'warning', unpriced_calls: 3, unmetered_calls: 0 });
+    expect(budgetStatus(acme, nov, 1n, low, { unpriced: 0, unmetered: 1 }).status).toBe('warning');
+    expect(budgetStatus(acme, nov, 100_000_000_000n, low, { unpriced: 3, unmetered: 0 }).status).toBe('exceeded');
+    expect(budgetStatus({ ...acme, hardCap: false }, nov, 1n, low, { unpriced: 3, unmetered: 0 }).status).toBe('ok');
   });
 
   it('answers budget_usd null and ok for a client without a budget', () => {

@@ -1,6 +1,7 @@
 import { divRoundHalfUp, formatUsd } from '@tokenledger/pricing';
 import type { BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
+import { NO_UNACCOUNTED, type UnaccountedCalls } from './unaccounted-calls.js';
 
 /** `GET /api/v1/budgets/:client` (design.md "HTTP surface"); money as full-precision USD strings. */
 export interface BudgetStatus {
@@ -16,6 +17,9 @@ export interface BudgetStatus {
   status: 'ok' | 'warning' | 'exceeded';
   hard_cap: boolean;
   projected_usd: string;
+  /** Calls of the period with no price for their model, and calls that carried no token usage: not in spent_usd. */
+  unpriced_calls: number;
+  unmetered_calls: number;
 }
 
 /**
@@ -38,8 +42,14 @@ export function budgetState(spent: bigint, budget: bigint | null, thresholds: re
   return first !== null && spent * 100n >= budget * BigInt(first) ? 'warning' : 'ok';
 }
 
-export function budgetStatus(client: ClientBilling, period: BillingPeriod, spent: bigint, now: Date): BudgetStatus {
+/**
+ * A hard-capped client whose period has unpriced or unmetered calls is at least `warning`: its
+ * spend is under-counted, so the cap may already be passed while `spent` still looks low.
+ */
+export function budgetStatus(client: ClientBilling, period: BillingPeriod, spent: bigint, now: Date, unaccounted: UnaccountedCalls = NO_UNACCOUNTED): BudgetStatus {
   const budget = client.budgetNanos;
+  const state = budgetState(spent, budget, client.thresholds);
+  const undercounted = client.hardCap && budget !== null && unaccounted.unpriced + unaccounted.unmetered > 0;
   return {
     client: client.id,
     period: period.label,
@@ -49,8 +59,10 @@ export function budgetStatus(client: ClientBilling, period: BillingPeriod, spent
     spent_usd: formatUsd(spent),
     remaining_usd: budget === null ? null : formatUsd(budget - spent),
     used_pct: budget === null || budget === 0n ? null : Number(divRoundHalfUp(spent * 10_000n, budget)) / 100,
-    status: budgetState(spent, budget, client.thresholds),
+    status: state === 'ok' && undercounted ? 'warning' : state,
     hard_cap: client.hardCap,
     projected_usd: formatUsd(projectedNanos(spent, period, now)),
+    unpriced_calls: unaccounted.unpriced,
+    unmetered_calls: unaccounted.unmetered,
   };
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { safeCsv } from '../reports/csv-safe.js';
 import type { Invoice, TokenCounts } from './invoice.js';
 
 /**
@@ -6,6 +6,7 @@ import type { Invoice, TokenCounts } from './invoice.js';
  * one header row, then one row per `line`, `unpriced` and `unmetered` entry, then the `base_cost`,
  * `markup`, `total` and `previous_total` rows. Every row has every column (docs/billing.md "CSV"):
  * `amount_usd`, and `amount` in the invoice's `currency` (the same figure when that is USD).
+ * Text cells that a spreadsheet would run as formulas are neutralised (reports/csv-safe.ts).
  */
 export const INVOICE_CSV_HEADER = [
   'client', 'period', 'type', 'description', 'provider', 'model', 'calls',
@@ -29,5 +30,5 @@ export function invoiceCsv(inv: Invoice): string {
     row('total', 'Total', '', '', blankTokens, inv.total_usd, inv.total),
     row('previous_total', `Total ${inv.previous_period}${inv.change_pct === null ? '' : ` (change ${inv.change_pct}%)`}`, '', '', blankTokens, inv.previous_period_total_usd, inv.previous_period_total),
   ];
-  return stringify([[...INVOICE_CSV_HEADER], ...rows], { record_delimiter: 'windows' });
+  return safeCsv([[...INVOICE_CSV_HEADER], ...rows], { record_delimiter: 'windows' });
 }

@@ -1,6 +1,8 @@
 import { priceOverrideSchema } from '@tokenledger/pricing';
 import { z } from 'zod';
 import { reconcileConfigSchema } from '../reconcile/reconcile-config.js';
+import { limitsSchema, MAX_SPAN_AGE_DAYS } from '../normalize/plausibility.js';
+import { atMostDecimals, crossFieldRules, MAX_BUDGET_USD } from './config-rules.js';
 
 /** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
 const clientId = z
@@ -13,8 +15,8 @@ const clientSchema = z
   .object({
     id: clientId,
     name: z.string().min(1).max(200).optional(),
-    markup_pct: z.number().min(0).max(1000).default(0),
-    monthly_budget_usd: z.number().positive().optional(),
+    markup_pct: z.number().min(0).max(1000).refine(...atMostDecimals(6)).default(0),
+    monthly_budget_usd: z.number().positive().max(MAX_BUDGET_USD).refine(...atMostDecimals(9)).optional(),
     alert_thresholds_pct: z.array(z.number().int().positive().max(1000)).default([50, 80, 100]),
     hard_cap: z.boolean().default(false),
     webhook_url: z.url().optional(),
@@ -47,7 +49,7 @@ const alertsSchema = z
     /** Today's spend above factor x the trailing 7-day daily average fires a spike alert (0 = off). */
     spike_factor: z.number().min(0).max(1000).optional(),
     /** No spike alert while today's spend is below this many USD (quiet clients are noisy in ratio). */
-    spike_min_usd: z.number().min(0).optional(),
+    spike_min_usd: z.number().min(0).max(MAX_BUDGET_USD).refine(...atMostDecimals(9)).optional(),
     /** Webhook delivery attempts (first try included) and the first backoff delay. */
     retry_attempts: z.number().int().min(1).max(20).optional(),
     retry_base_ms: z.number().int().min(1).max(600_000).optional(),
@@ -97,15 +99,19 @@ export const fileConfigSchema = z
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
     reconcile: reconcileConfigSchema.optional(),
+    /** What a span may claim (docs/receiver.md "Limits on what a span may claim"). */
+    limits: limitsSchema.default(limitsSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    crossFieldRules(cfg, ctx);
     const seen = new Set<string>();
     cfg.clients.forEach((c, i) => {
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
       seen.add(c.id);
     });
-  });
+  })
+  .transform((cfg) => ({ ...cfg, limits: { ...cfg.limits, max_span_age_days: cfg.limits.max_span_age_days ?? Math.min(cfg.retention_days, MAX_SPAN_AGE_DAYS) } }));
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type ClientConfig = FileConfig['clients'][number];

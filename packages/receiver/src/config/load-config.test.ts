@@ -40,6 +40,10 @@ pricing:
     });
     expect(cfg.clients[1]).toEqual({ id: 'globex', markup_pct: 0, alert_thresholds_pct: [50, 80, 100], hard_cap: false });
     expect(cfg.retention_days).toBe(400);
+    expect(cfg.limits).toEqual({ max_tokens_per_call: 100_000_000, max_cost_usd_per_call: 1_000, max_span_age_days: 400, max_clock_skew_minutes: 60 });
+    expect(parseFileConfig('retention_days: 30\n', 'x').limits.max_span_age_days).toBe(30);
+    expect(parseFileConfig('settle:\n  enabled: false\n  interval_seconds: 40\n', 'x').settle.interval_seconds).toBe(40);
+    expect(parseFileConfig('retention_days: 10000\n', 'x').limits.max_span_age_days).toBe(2_900);
   });
 
   it.each([
@@ -49,6 +53,15 @@ pricing:
     ['clients:\n  - id: a\n  - id: a\n', /clients\[1\]\.id: duplicate client id "a"/],
     ['clients:\n  - id: "has space"\n', /clients\[0\]\.id/],
     ['clients: [\n', /not valid YAML/],
+    ['clients:\n  - id: acme\n    markup_pct: 12.3456789\n', /clients\[0\]\.markup_pct: at most 6 decimal places/],
+    ['clients:\n  - id: acme\n    monthly_budget_usd: 0.0000000001\n', /clients\[0\]\.monthly_budget_usd: at most 9 decimal places/],
+    ['clients:\n  - id: acme\n    monthly_budget_usd: 1e12\n', /clients\[0\]\.monthly_budget_usd: Too big/],
+    ['alerts:\n  spike_min_usd: 0.0000000001\n', /alerts\.spike_min_usd: at most 9 decimal places/],
+    ['settle:\n  interval_seconds: 40\n', /settle\.interval_seconds: must be at most half of settle\.lease_seconds \(60\)/],
+    ['settle:\n  window_minutes: 4320\n', /settle\.link_retention_days: must cover settle\.window_minutes \(4320 minutes\)/],
+    ['retention_days: 90\nlimits:\n  max_span_age_days: 100\n', /limits\.max_span_age_days: must not exceed retention_days \(90\)/],
+    ['limits:\n  max_tokens_per_call: 0\n', /limits\.max_tokens_per_call/],
+    ['limits:\n  max_span_age_days: 5000\n', /limits\.max_span_age_days/],
   ])('names the bad key: %s', (text, message) => {
     expect(() => parseFileConfig(text, 'tokenledger.yaml')).toThrow(message);
   });

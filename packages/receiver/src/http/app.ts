@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppConfig } from '../config/config-schema.js';
-import { bearerAuth } from './auth.js';
+import { surfaceAccess, surfaceAuth } from './auth.js';
 import { jsonErrorResponse, statusFor } from './error-handler.js';
 import { healthRoutes, type HealthDeps } from './health-routes.js';
 import { otlpRoute, type OtlpRouteDeps } from './otlp-route.js';
@@ -16,13 +16,12 @@ export interface AppDeps extends OtlpRouteDeps, HealthDeps {
 /** The receiver's HTTP surface (design.md "HTTP surface"); every dependency is passed in. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const { ingestTokens, apiTokens } = deps.config.server;
   app.use('/v1/*', async (c, next) => {
     await next();
     deps.metrics.requests.inc({ status: String(c.res.status) });
   });
-  app.use('/v1/*', bearerAuth(ingestTokens.map((token) => ({ token, clientId: null }))));
-  app.use('/api/*', bearerAuth(apiTokens));
+  app.use('/v1/*', surfaceAuth(surfaceAccess(deps.config.server, 'ingest')));
+  app.use('/api/*', surfaceAuth(surfaceAccess(deps.config.server, 'api')));
   app.route('/', healthRoutes(deps));
   app.route('/', otlpRoute(deps));
   if (deps.api) app.route('/api/v1', deps.api);

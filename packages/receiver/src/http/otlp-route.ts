@@ -17,6 +17,7 @@ import {
   type OtlpFormat,
 } from '../otlp/index.js';
 import { RETRY_AFTER_SECONDS, statusFor } from './error-handler.js';
+import type { DecodeGate } from './decode-gate.js';
 import type { Metrics } from './metrics.js';
 import { readBodyLimited } from './read-body.js';
 
@@ -27,6 +28,8 @@ export interface OtlpRouteDeps {
   metrics: Metrics;
   limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };
   now(): Date;
+  /** Bounds the requests read and decoded at once (memory); none in unit tests that build the route alone. */
+  decodeGate?: DecodeGate;
 }
 
 const CONTENT_TYPES: Record<string, OtlpFormat> = {
@@ -79,7 +82,7 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
     const format = formatOf(c.req.header('content-type'));
     try {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
-      const decoded = await decode(c, format, deps);
+      const decoded = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
       const encoder = new PendingCallEncoder(decoded.spans.length);
       const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);
       const calls = encoder.finish();

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordSpans } from './fixtures/real-spans.js';
 import { OtlpDecodeError } from './otlp-errors.js';
 import { decodeProtobufTraces } from './proto-traces-decode.js';
-
-/** mulberry32: a tiny seeded PRNG so every run tries the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../../test/support/seeded-random.js';
 
 /** Decodes or throws OtlpDecodeError; anything else (TypeError, RangeError, a hang) fails the test. */
 function outcome(bytes: Uint8Array): 'ok' | 'error' {

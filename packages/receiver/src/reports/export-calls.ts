@@ -1,7 +1,7 @@
 import { formatUsd } from '@tokenledger/pricing';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { StoreClient } from '../clickhouse/store-client.js';
+import { safeCsv } from './csv-safe.js';
 import { rangeSchema } from './report-range.js';
 import { billedCallsWhere } from '../store/llm-calls.js';
 
@@ -35,7 +35,7 @@ export async function* exportCallsCsv(store: StoreClient, query: ExportQuery): A
     `SELECT DISTINCT arrayJoin(tag_keys) AS key FROM ${store.database}.llm_calls WHERE ${where} ORDER BY key`,
   );
   const tagKeys = tagRows.map((r) => r.key);
-  yield stringify([[...FIELDS, ...MONEY.map(moneyHeader), ...FLAGS, ...tagKeys.map((k) => `tag.${k}`)]]);
+  yield safeCsv([[...FIELDS, ...MONEY.map(moneyHeader), ...FLAGS, ...tagKeys.map((k) => `tag.${k}`)]]);
   const result = await store.raw.query({
     // The ISO text gets its own alias: reusing `timestamp` would shadow the column in WHERE.
     query: `SELECT ${[...FIELDS, ...MONEY, ...FLAGS].map((f) => (f === 'timestamp' ? "formatDateTime(timestamp, '%Y-%m-%dT%H:%M:%SZ') AS iso_time" : f)).join(', ')}, tag_keys, tag_values
@@ -53,6 +53,6 @@ FROM ${store.database}.llm_calls FINAL WHERE ${where} ORDER BY timestamp, trace_
         ...tagKeys.map((k) => tags.get(k) ?? ''),
       ];
     });
-    if (lines.length) yield stringify(lines);
+    if (lines.length) yield safeCsv(lines);
   }
 }

@@ -4,11 +4,12 @@ import type { AppConfig } from '../config/config-schema.js';
 import { migrationsApplied } from '../clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
 import { createApp } from '../http/app.js';
+import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
 import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
-import { normalizeSpan, spanClient } from '../normalize/index.js';
+import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { StoredCall } from '../store/llm-calls.js';
@@ -22,6 +23,9 @@ export interface ReceiverOptions {
   maxPendingRows?: number;
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
+  /** OTLP requests read and decoded at once (default 1: see docs/benchmarks.md "decode-memory"), and how many may wait (default 64; then 429). */
+  maxConcurrentDecodes?: number;
+  maxWaitingDecodes?: number;
   statsFlushMs?: number;
   now?: () => Date;
   /** Features built on stored calls: reports, budgets, alerts. */
@@ -125,12 +129,17 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     writer,
     stats,
     now,
-    stages: { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
+    stages: plausibleStages(
+      { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
+      config.file.limits,
+      now,
+    ),
     limits: {
       ...DEFAULT_DECODE_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,
       maxDecompressedBytes: options.maxDecompressedBytes ?? 64 * 2 ** 20,
     },
+    decodeGate: new DecodeGate(options.maxConcurrentDecodes ?? 1, options.maxWaitingDecodes ?? 64),
     ready: async () => {
       if (!(await store.ping().catch(() => false))) return { ok: false, reason: 'ClickHouse is not reachable' };
       if (!(await migrationsApplied(store, target))) return { ok: false, reason: 'migrations are not applied' };

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/config-schema.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { enforceRetention } from '../clickhouse/retention.js';
 import type { Output } from '../cli/command.js';
+import { describeAccess } from '../http/auth.js';
 import { createReceiver, type Receiver, type ReceiverOptions } from './receiver.js';
 
 export interface RunningServer {
@@ -37,9 +38,7 @@ export async function startServer(config: AppConfig, log: Output, options: Recei
   const { server, port } = await listen(receiver, host, config.server.port);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.write(`tokenledger receiver listening on ${url} (OTLP/HTTP: ${url}/v1/traces)\n`);
-  if (config.server.ingestTokens.length === 0 && config.server.apiTokens.length === 0) {
-    log.write('no TOKENLEDGER_INGEST_TOKENS or TOKENLEDGER_API_TOKENS set: listening on loopback only, without authentication\n');
-  }
+  for (const line of describeAccess(config.server)) log.write(`${line}\n`);
   return {
     receiver,
     port,
