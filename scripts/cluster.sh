@@ -8,7 +8,7 @@
 #   scripts/cluster.sh status
 #   scripts/cluster.sh urls
 #   scripts/cluster.sh stop-node N    # SIGKILL node N (1-4), as a crash would
-#   scripts/cluster.sh start-node N
+#   scripts/cluster.sh start-node N   # after a crash: restores from ZooKeeper (force_restore_data)
 #
 # Installs Debian's zookeeper and clickhouse-server when missing (as root, with apt-get).
 set -euo pipefail
@@ -159,6 +159,12 @@ case "${1:-}" in
   status) status ;;
   urls) urls ;;
   stop-node) n=$(node_arg "${2:-}"); stop_pid_file "$home/node$n/pid" KILL ;;
-  start-node) n=$(node_arg "${2:-}"); launch_node "$n"; await_node "$n" ;;
+  start-node)
+    n=$(node_arg "${2:-}")
+    # A replica killed mid-insert can hold parts ZooKeeper never heard of; 18.16 then refuses to
+    # attach the table ("doesn't look like the set of parts in ZooKeeper"). The flag makes it set
+    # those parts aside (detached/) and fetch what it lacks from the other replica, as ops would.
+    mkdir -p "$home/node$n/data/flags" && touch "$home/node$n/data/flags/force_restore_data"
+    launch_node "$n"; await_node "$n" ;;
   *) echo "usage: scripts/cluster.sh start|stop|status|urls|stop-node N|start-node N" >&2; exit 2 ;;
 esac
