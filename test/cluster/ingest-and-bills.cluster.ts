@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillingInstance } from '../../packages/receiver/src/billing/index.js';
-import { migrate } from '../../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../../packages/receiver/src/config/load-config.js';
 import { buildPricer } from '../../packages/receiver/src/server/receiver.js';
 import { defaultPlugins } from '../../packages/receiver/src/server/default-plugins.js';
@@ -139,7 +138,7 @@ describe('TokenLedger on a 2 x 2 ClickHouse 18.16 cluster', () => {
     await reference?.drop();
     await new Promise<void>((resolve) => hookServer.close(() => resolve()));
     if (nodes) {
-      if (!process.env.TL_KEEP) await dropClusterDatabase(nodes[0]!, database).catch(() => undefined);
+      await dropClusterDatabase(nodes[0]!, database).catch(() => undefined);
       await Promise.all(nodes.map((n) => n.client.close()));
     }
   });
