@@ -1,19 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+import base from './vitest.config.js';
 
 // The cluster lane (scripts/test.sh runs it after the main suite): a real 2 x 2 ClickHouse 18.16
-// cluster from scripts/cluster.sh, and the single-node ClickHouse as the reference.
+// cluster from scripts/cluster.sh, and the single-node ClickHouse as the reference. Same aliases as
+// the main suite; its own files, longer timeouts, one file at a time (they share the cluster).
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@tokenledger/pricing': src('pricing'),
-      '@tokenledger/receiver': src('receiver'),
-      '@tokenledger/otel': src('otel'),
-    },
-  },
+  ...base,
   test: {
+    ...base.test,
     include: ['test/cluster/**/*.cluster.ts'],
     testTimeout: 240_000,
     hookTimeout: 240_000,

@@ -6,6 +6,7 @@ import { loadConfig, parseFileConfig } from '../../packages/receiver/src/config/
 import { buildPricer } from '../../packages/receiver/src/server/receiver.js';
 import { defaultPlugins } from '../../packages/receiver/src/server/default-plugins.js';
 import { startServer, type RunningServer } from '../../packages/receiver/src/server/start-server.js';
+import { acquireLease } from '../../packages/receiver/src/settle/settle-lease.js';
 import { settle } from '../../packages/receiver/src/settle/settle-run.js';
 import { reprice } from '../../packages/receiver/src/store/reprice.js';
 import { createTestDatabase, type TestDatabase } from '../support/clickhouse.js';
@@ -206,6 +207,21 @@ describe('TokenLedger on a 2 x 2 ClickHouse 18.16 cluster', () => {
     for (let waited = 0; alerts.length < expected.length && waited < 60_000; waited += 500) await sleep(500);
     await sleep(3_000); // a second sender, if there were one, would have claimed and sent by now
     expect(alerts.filter((a) => a.startsWith('budget:')).sort()).toEqual(expected.sort());
+  });
+
+  it('gives a settle slot to exactly one of the three receivers', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const slots = await Promise.all(receivers.map((r, i) => acquireLease(r.receiver.store, { holder: `receiver-${i}`, seconds: 4, claimDelayMs: 1_000 })));
+      const held = slots.filter((s) => s !== null);
+      // All asked in the second half of a slot, where nobody may start: try in the next one.
+      if (held.length === 0) {
+        await sleep(1_000);
+        continue;
+      }
+      expect(held).toHaveLength(1);
+      return;
+    }
+    throw new Error('no receiver got a slot in 5 tries');
   });
 
   it('answers every report, invoice, budget and export as the single node does, through every node', async () => {
