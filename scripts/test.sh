@@ -35,7 +35,7 @@ node -e '
 ' || true
 
 # The cluster lane (docs/scaling.md): ZooKeeper and four ClickHouse 18.16 servers (2 shards x 2
-# replicas) on private ports, installed when missing; about 2.5 minutes here. TOKENLEDGER_SKIP_CLUSTER=1 skips it.
+# replicas) on private ports, installed when missing; about 2 minutes here. TOKENLEDGER_SKIP_CLUSTER=1 skips it.
 if [ -z "${TOKENLEDGER_SKIP_CLUSTER:-}" ]; then
   if ! scripts/cluster.sh status >/dev/null 2>&1; then TL_STOP_CLUSTER=1; fi
   pnpm exec vitest run --config vitest.cluster.config.ts --reporter=default --reporter=json --outputFile.json=.test-results/vitest-cluster.json || status=$?
