@@ -22,6 +22,8 @@ export class Alerter {
     private readonly targetFor: (client: string) => WebhookTarget | null,
     /** Failures this class recovers from, reported so they are not silent. */
     private readonly report: (what: string) => (err: unknown) => void = () => () => undefined,
+    /** Once across receivers sharing the database (coordination/work-claims.ts): false when another one sends. */
+    private readonly claimOnce: (key: string) => Promise<boolean> = async () => true,
   ) {}
 
   has(a: Pick<Alert, 'client' | 'period' | 'kind' | 'threshold' | 'subject'>): boolean {
@@ -66,7 +68,17 @@ export class Alerter {
   resend(records: readonly AlertRecord[]): void {
     for (const r of records) {
       const target = this.targetFor(r.client_id);
-      if (target) this.track(this.send(r, target));
+      // Every receiver loads the same undelivered records at start: one of them resends each.
+      if (target) this.track(this.won(`alert-resend:${r.alert_id}:${r.attempts}`).then((won) => (won ? this.send(r, target) : undefined)));
+    }
+  }
+
+  private async won(key: string): Promise<boolean> {
+    try {
+      return await this.claimOnce(key);
+    } catch (err) {
+      this.report(`claiming ${key}`)(err);
+      return false;
     }
   }
 
@@ -82,6 +94,8 @@ export class Alerter {
 
   private async claimAndSend(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget | null): Promise<void> {
     try {
+      // Another receiver won: it records and sends; this one keeps the alert claimed in memory.
+      if (!(await this.claimOnce(`alert:${record.alert_id}`))) return;
       await writeAlertRecord(this.store, record, this.now());
     } catch (err) {
       // Not recorded, so not sent: the next stored call re-checks and claims again.

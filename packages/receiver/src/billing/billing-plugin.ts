@@ -1,3 +1,4 @@
+import { workClaimer } from '../coordination/work-claims.js';
 import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
 import type { StoredCall } from '../store/llm-calls.js';
 import { providerInvoiceGroups } from '../reconcile/provider-invoice-lines.js';
@@ -25,7 +26,8 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     return client.webhookUrl ? { url: client.webhookUrl, format: client.webhookFormat, secret: client.webhookSecret } : null;
   };
   const report = (what: string) => (err: unknown) => ctx.log.write(`billing: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report);
+  const claimer = workClaimer(ctx.store);
+  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report, (key) => claimer.claim(key));
   const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
   const listed = new Set<string>();
   let refresh: NodeJS.Timeout | null = null;

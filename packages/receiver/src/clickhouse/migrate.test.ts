@@ -30,8 +30,11 @@ describe('migrate on a real ClickHouse', () => {
     expect(await migrationsApplied(store, target())).toBe(true);
   });
 
-  it('is a no-op the second time', async () => {
-    expect(await migrate(store, target())).toEqual({ applied: [], alreadyApplied: ALL });
+  it('is a no-op the second time, and runs no DDL (ON CLUSTER DDL would wait for every host)', async () => {
+    const commands: string[] = [];
+    const watched = { ...store, command: (q: string) => (commands.push(q), store.command(q)) };
+    expect(await migrate(watched, target())).toEqual({ applied: [], alreadyApplied: ALL });
+    expect(commands).toEqual([]);
   });
 
   it('refuses a migration that changed after it was applied', async () => {

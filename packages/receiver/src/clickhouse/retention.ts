@@ -1,5 +1,5 @@
+import { activePartitions, dropPartition } from './partitions.js';
 import type { StoreClient } from './store-client.js';
-import { quoteString } from './sql.js';
 
 /**
  * Retention by dropping whole monthly partitions (18.16 has no TTL, and dropping a partition is
@@ -8,7 +8,15 @@ import { quoteString } from './sql.js';
  * last year's invoices can still be re-issued.
  */
 
-export const RETAINED_TABLES = ['llm_calls', 'llm_usage_daily', 'ingest_stats', 'alert_deliveries', 'provider_usage', 'provider_imports'] as const;
+export const RETAINED_TABLES = [
+  'llm_calls',
+  'llm_usage_daily',
+  'ingest_stats',
+  'alert_deliveries',
+  'work_claims',
+  'provider_usage',
+  'provider_imports',
+] as const;
 
 export interface RetentionResult {
   dropped: Array<{ table: string; partition: string }>;
@@ -27,14 +35,12 @@ export function expiredPartitions(partitions: string[], now: Date, retentionDays
 }
 
 export async function enforceRetention(client: StoreClient, now: Date, retentionDays: number): Promise<RetentionResult> {
-  const rows = await client.queryRows<{ table: string; partition: string }>(
-    `SELECT DISTINCT table, partition FROM system.parts WHERE active AND database = ${quoteString(client.database)} AND table IN (${RETAINED_TABLES.map(quoteString).join(', ')})`,
-  );
+  const rows = await activePartitions(client, RETAINED_TABLES);
   const dropped: RetentionResult['dropped'] = [];
   for (const table of RETAINED_TABLES) {
     const partitions = rows.filter((r) => r.table === table).map((r) => r.partition);
     for (const partition of expiredPartitions(partitions, now, retentionDays)) {
-      await client.command(`ALTER TABLE ${client.database}.${table} DROP PARTITION ${Number(partition)}`);
+      await dropPartition(client, table, String(Number(partition)));
       dropped.push({ table, partition });
     }
   }

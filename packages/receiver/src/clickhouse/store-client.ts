@@ -2,6 +2,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { Readable } from 'node:stream';
 import type { ClickHouseConfig } from '../config/config-schema.js';
 import { StoreUnavailableError } from '../errors.js';
+import { CLUSTER_SETTINGS } from './cluster-settings.js';
 import { TsvWriter } from './tsv-rows.js';
 
 /**
@@ -10,6 +11,8 @@ import { TsvWriter } from './tsv-rows.js';
  */
 export interface StoreClient {
   readonly database: string;
+  /** The cluster name in cluster mode (tables are Distributed over `<name>_local`), else null. */
+  readonly cluster: string | null;
   readonly raw: ClickHouseClient;
   command(query: string): Promise<void>;
   queryRows<T>(query: string): Promise<T[]>;
@@ -50,6 +53,7 @@ export interface ExternalTable {
 async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
   const url = new URL(config.url);
   url.searchParams.set('query', `${query} FORMAT JSONEachRow`);
+  if (config.cluster) for (const [k, v] of Object.entries(CLUSTER_SETTINGS)) url.searchParams.set(k, String(v));
   url.searchParams.set(`${table.name}_structure`, table.structure);
   url.searchParams.set(`${table.name}_format`, 'TabSeparated');
   const form = new FormData();
@@ -89,11 +93,13 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
     password: config.password,
     request_timeout: options.requestTimeoutMs ?? 30_000,
     max_open_connections: 16,
+    ...(config.cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
     // Failures surface as typed errors to the caller, which decides what is worth logging.
     log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     database: config.database,
+    cluster: config.cluster,
     raw,
     command: (query) => guard('command', async () => void (await raw.command({ query }))),
     queryRows: <T>(query: string) =>
