@@ -48,6 +48,12 @@ describe('engine clauses', () => {
     expect(() => renderStatements('ALTER TABLE {db}.x {on_cluster} ADD COLUMN n UInt8', cluster, shapes)).toThrow(/no earlier migration creates/);
   });
 
+  it('keeps a plain view on the public names, created on every node', () => {
+    const view = 'CREATE VIEW IF NOT EXISTS {db}.v {on_cluster} AS SELECT * FROM {db}.c WHERE id GLOBAL IN (SELECT id FROM {db}.d)';
+    expect(renderStatements(view, cluster)).toEqual(['CREATE VIEW IF NOT EXISTS tl.v ON CLUSTER prod AS SELECT * FROM tl.c WHERE id GLOBAL IN (SELECT id FROM tl.d)']);
+    expect(renderStatements(view, { database: 'tl', cluster: null })).toEqual(['CREATE VIEW IF NOT EXISTS tl.v  AS SELECT * FROM tl.c WHERE id GLOBAL IN (SELECT id FROM tl.d)']);
+  });
+
   it('refuses a statement it cannot place on a cluster, such as one without {on_cluster}', () => {
     expect(() => renderStatements('CREATE TABLE IF NOT EXISTS {db}.t (a UInt8) ENGINE = {engine:MergeTree} ORDER BY a', cluster)).toThrow(/cannot render for a cluster/);
   });

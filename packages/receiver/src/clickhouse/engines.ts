@@ -39,6 +39,7 @@ export class SchemaRenderError extends TokenLedgerError {
 const ENGINE_PATTERN = /^(Replacing|Summing|Aggregating|Collapsing)?MergeTree(?:\((.*)\))?$/;
 const CREATE_TABLE = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+\{db\}\.(\w+)\s+\{on_cluster\}/i;
 const CREATE_VIEW = /^CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+\{db\}\.(\w+)\s+\{on_cluster\}/i;
+const PLAIN_VIEW = /^CREATE\s+VIEW\s+IF\s+NOT\s+EXISTS\s+\{db\}\.(\w+)\s+\{on_cluster\}/i;
 const ALTER_TABLE = /^ALTER\s+TABLE\s+\{db\}\.(\w+)\s+\{on_cluster\}/i;
 const DROP_TABLE = /^DROP\s+TABLE\s+IF\s+EXISTS\s+\{db\}\.(\w+)\s+\{on_cluster\}/i;
 const CHANGES_COLUMNS = /\b(ADD|DROP|MODIFY|RENAME|CLEAR)\s+COLUMN\b/i;
@@ -114,6 +115,10 @@ export function renderStatements(statement: string, target: SchemaTarget, shapes
     if (/\{engine:/.test(text)) throw new SchemaRenderError(`materialized view ${view} must write TO a table (its own inner table would not be sharded)`);
     return [fill(toLocalNames(text, target, view), target, view)];
   }
+  // A plain view stores nothing: on every node it reads the public (Distributed) names, so it
+  // sees the whole cluster; its subqueries must say GLOBAL IN, as 18.16 refuses a plain IN there.
+  const plainView = PLAIN_VIEW.exec(text)?.[1];
+  if (plainView) return [fill(text, target, plainView)];
   const altered = ALTER_TABLE.exec(text)?.[1];
   if (altered) {
     const alter = fill(toLocalNames(text, target, ''), target, altered);
@@ -127,7 +132,7 @@ export function renderStatements(statement: string, target: SchemaTarget, shapes
     return [fill(text, target, dropped), fill(toLocalNames(text, target, ''), target, dropped)];
   }
   throw new SchemaRenderError(
-    `cannot render for a cluster (expected CREATE TABLE|MATERIALIZED VIEW IF NOT EXISTS, ALTER TABLE or DROP TABLE IF EXISTS on {db}.<name> {on_cluster}): ${text.slice(0, 80)}`,
+    `cannot render for a cluster (expected CREATE TABLE|VIEW|MATERIALIZED VIEW IF NOT EXISTS, ALTER TABLE or DROP TABLE IF EXISTS on {db}.<name> {on_cluster}): ${text.slice(0, 80)}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
+import { activePartitions, dropPartition } from '../clickhouse/partitions.js';
 import { quoteString } from '../clickhouse/sql.js';
 
 /**
@@ -32,10 +33,8 @@ export async function acquireReconcileLease(store: StoreClient, lease: Reconcile
 /** Lease days older than a week are dropped whole (18.16 has no TTL); they only order past runs. */
 export async function dropOldLeases(store: StoreClient, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
-  const rows = await store.queryRows<{ partition: string }>(
-    `SELECT DISTINCT partition FROM system.parts WHERE active AND database = ${quoteString(store.database)} AND table = 'reconcile_leases'`,
-  );
-  for (const r of rows.filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.partition) && p.partition < cutoff)) {
-    await store.command(`ALTER TABLE ${store.database}.reconcile_leases DROP PARTITION ${quoteString(r.partition)}`);
+  const partitions = await activePartitions(store, ['reconcile_leases']);
+  for (const r of partitions.filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.partition) && p.partition < cutoff)) {
+    await dropPartition(store, r.table, quoteString(r.partition));
   }
 }
