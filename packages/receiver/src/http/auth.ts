@@ -26,6 +26,11 @@ function bearer(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** The configured token equal to `presented` (compared in constant time), if any: the portal's sign-in reuses it. */
+export function findToken(tokens: readonly ApiToken[], presented: string): ApiToken | undefined {
+  return tokens.find((t) => sameToken(t.token, presented));
+}
+
 export type AuthVariables = { scopeClient: string | null };
 
 /** Checks a bearer token against `tokens` when any are configured; records a client scope if the token has one. */

@@ -1,7 +1,8 @@
 import { billingPlugin } from '../billing/index.js';
+import { portalPlugin } from '../portal/index.js';
 import { reportsPlugin } from '../reports/index.js';
 import { settlePlugin } from '../settle/index.js';
 import type { ReceiverPlugin } from './receiver.js';
 
 /** The features `tokenledger serve` runs on top of ingest. */
-export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, billingPlugin, settlePlugin];
+export const defaultPlugins: ReceiverPlugin[] = [reportsPlugin, billingPlugin, settlePlugin, portalPlugin];

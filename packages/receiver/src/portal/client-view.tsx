@@ -1,0 +1,151 @@
+import type { UsageRow } from '../reports/index.js';
+import type { InvoiceCurrency } from '../billing/invoice-currency.js';
+import { BudgetGauge, DailyBars } from './charts.js';
+import type { ClientViewData } from './client-view-data.js';
+import { invoiceText, usdText } from './portal-money.js';
+
+const count = (n: number) => n.toLocaleString('en-US');
+const clientPath = (id: string) => `/portal/clients/${encodeURIComponent(id)}`;
+
+function Breakdown({ title, name, rows, currency }: { title: string; name: 'model' | 'project' | 'feature'; rows: UsageRow[]; currency: InvoiceCurrency }) {
+  return (
+    <section aria-label={`Cost by ${name}`} class="table-wrap">
+      <table data-breakdown={name}>
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{name[0]!.toUpperCase() + name.slice(1)}</th>
+            <th scope="col" class="num">Calls</th>
+            <th scope="col" class="num">Cost</th>
+            <th scope="col" class="num">Unpriced</th>
+            <th scope="col" class="num">Unmetered</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr><td colspan={5}>No calls in this period.</td></tr>
+          ) : (
+            rows.map((r) => (
+              <tr data-key={String(r[name] ?? '')}>
+                <th scope="row">{String(r[name] ?? '') || '(none)'}</th>
+                <td class="num" data-figure="calls">{count(r.calls)}</td>
+                <td class="num" data-figure="cost">{usdText(r.cost_usd, currency)}</td>
+                <td class="num" data-figure="unpriced">{count(r.unpriced_calls)}</td>
+                <td class="num" data-figure="unmetered">{count(r.unmetered_calls)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Budget({ data }: { data: ClientViewData }) {
+  const { budget, currency, invoice } = data;
+  if (budget.period !== invoice.period) {
+    return (
+      <section aria-labelledby="budget-h">
+        <h3 id="budget-h">Budget</h3>
+        <p class="note">
+          The budget is tracked for the current period, <a href={`${clientPath(invoice.client)}?period=${budget.period}`}>{budget.period}</a>.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="budget-h">
+      <h3 id="budget-h">
+        Budget <span class={`status status-${budget.status}`} data-figure="budget-status">{budget.status}</span>
+      </h3>
+      {budget.budget_usd === null ? <p class="note">No monthly budget is set.</p> : <BudgetGauge budget={budget} />}
+      <dl class="cards">
+        {budget.budget_usd === null ? null : (
+          <>
+            <div class="card"><dt>Monthly budget</dt><dd data-figure="budget">{usdText(budget.budget_usd, currency)}</dd></div>
+            <div class="card"><dt>Remaining</dt><dd data-figure="budget-remaining">{usdText(budget.remaining_usd!, currency)}</dd></div>
+            <div class="card"><dt>Used</dt><dd data-figure="budget-used">{`${budget.used_pct}%`}</dd></div>
+          </>
+        )}
+        <div class="card"><dt>Spent (cost)</dt><dd data-figure="budget-spent">{usdText(budget.spent_usd, currency)}</dd></div>
+        <div class="card"><dt>Projected at period end</dt><dd data-figure="budget-projected">{usdText(budget.projected_usd, currency)}</dd></div>
+      </dl>
+    </section>
+  );
+}
+
+function PeriodPicker({ data }: { data: ClientViewData }) {
+  const selected = data.invoice.period;
+  const periods = data.periods.includes(selected) ? data.periods : [selected, ...data.periods];
+  return (
+    <form method="get" action={clientPath(data.invoice.client)} class="inline">
+      <div>
+        <label for="period">Period</label>
+        <select id="period" name="period">
+          {periods.map((p) => <option value={p} selected={p === selected}>{p === data.budget.period ? `${p} (current)` : p}</option>)}
+        </select>
+      </div>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+/** One client's page for one period (design.md "Portal": client view). */
+export function ClientView({ data, operator }: { data: ClientViewData; operator: boolean }) {
+  const { invoice, currency, total } = data;
+  const file = (name: string) => `${clientPath(invoice.client)}/${name}?period=${invoice.period}`;
+  return (
+    <>
+      {operator ? <p><a href="/portal">← All clients</a></p> : null}
+      <h2>
+        {invoice.client_name} <span class="note">{`${invoice.period_start.slice(0, 10)} to ${invoice.period_end.slice(0, 10)} (UTC, end exclusive)`}</span>
+      </h2>
+      <PeriodPicker data={data} />
+      <dl class="cards">
+        <div class="card"><dt>Billed (cost + markup)</dt><dd data-figure="billed">{invoiceText(invoice.total, invoice.currency)}</dd></div>
+        <div class="card"><dt>Cost</dt><dd data-figure="cost">{invoiceText(invoice.base_cost, invoice.currency)}</dd></div>
+        <div class="card"><dt>{`Markup (${invoice.markup_pct}%)`}</dt><dd data-figure="markup">{invoiceText(invoice.markup, invoice.currency)}</dd></div>
+        <div class="card"><dt>Calls</dt><dd data-figure="calls">{count(total?.calls ?? 0)}</dd></div>
+      </dl>
+      <section aria-labelledby="coverage-h">
+        <h3 id="coverage-h">Calls without a cost</h3>
+        <p>
+          <strong data-figure="unpriced">{count(total?.unpriced_calls ?? 0)}</strong> unpriced calls (their model has no price yet) and{' '}
+          <strong data-figure="unmetered">{count(total?.unmetered_calls ?? 0)}</strong> unmetered calls (no token usage reported). Neither is counted in the cost above until repriced.
+        </p>
+      </section>
+      <Budget data={data} />
+      <section aria-labelledby="daily-h">
+        <h3 id="daily-h">Spend per day (cost)</h3>
+        <DailyBars days={data.days} currency={currency} />
+        <details>
+          <summary>Spend per day as a table</summary>
+          <div class="table-wrap">
+            <table data-breakdown="day">
+              <thead><tr><th scope="col">Day</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Cost</th></tr></thead>
+              <tbody>
+                {data.days.map((d) => (
+                  <tr data-key={d.day}><th scope="row">{d.day}</th><td class="num" data-figure="calls">{count(d.calls)}</td><td class="num" data-figure="cost">{usdText(d.cost_usd, currency)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+      <div class="breakdowns">
+        <Breakdown title="Cost by model" name="model" rows={data.byModel} currency={currency} />
+        <Breakdown title="Cost by project" name="project" rows={data.byProject} currency={currency} />
+        <Breakdown title="Cost by feature" name="feature" rows={data.byFeature} currency={currency} />
+      </div>
+      <section aria-labelledby="downloads-h">
+        <h3 id="downloads-h">Downloads</h3>
+        <ul class="downloads">
+          <li><a class="button" href={file('invoice.pdf')} download>Invoice (PDF)</a></li>
+          <li><a class="button" href={file('invoice.csv')} download>Invoice (CSV)</a></li>
+          <li><a class="button" href={file('calls.csv')} download>Every call (CSV)</a></li>
+        </ul>
+        {invoice.currency === 'USD' ? null : <p class="note">{`Amounts in ${invoice.currency} at ${invoice.exchange_rate} per USD.`}</p>}
+      </section>
+    </>
+  );
+}

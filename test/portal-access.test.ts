@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_API_TOKENS, PORTAL_TOKENS, startPortalReceiver, type PortalReceiver } from './support/portal-fixture.js';
+
+interface Jar {
+  cookies: Map<string, string>;
+}
+
+const cookieHeader = (jar: Jar) => [...jar.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** A fetch that keeps cookies like a browser would (no redirects followed, so each answer is seen). */
+function browser(base: string) {
+  const jar: Jar = { cookies: new Map() };
+  const go = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader(jar) } });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (/max-age=0/i.test(line) || value === '') jar.cookies.delete(name);
+      else jar.cookies.set(name, value);
+    }
+    return res;
+  };
+  const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+  const signIn = async (token: string, extra: Record<string, string> = {}) => {
+    const page = await (await go('/portal/sign-in')).text();
+    return go('/portal/sign-in', { method: 'POST', body: new URLSearchParams({ csrf: csrfOf(page), token }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...extra } });
+  };
+  return { jar, go, signIn, csrfOf };
+}
+
+describe('portal sign-in and access', () => {
+  let r: PortalReceiver;
+  beforeAll(async () => {
+    r = await startPortalReceiver('portal_access', { TOKENLEDGER_API_TOKENS: PORTAL_API_TOKENS, TOKENLEDGER_INGEST_TOKENS: 'ingest-token' });
+  });
+  afterAll(async () => r.stop());
+
+  it('sends a visitor without a session to the sign-in form, which posts the token and never puts it in a URL', async () => {
+    const b = browser(r.url);
+    const res = await b.go('/portal/clients/acme');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/portal/sign-in');
+    const form = await (await b.go('/portal/sign-in')).text();
+    expect(form).toMatch(/<form method="post" action="\/portal\/sign-in">/);
+    expect(form).toMatch(/<input id="token" name="token" type="password"/);
+    const signedIn = await b.signIn(PORTAL_TOKENS.acme);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/portal');
+  });
+
+  it('sets a random HttpOnly, SameSite=Strict session cookie on /portal that is not the token; Secure behind https', async () => {
+    const b = browser(r.url);
+    const res = await b.signIn(PORTAL_TOKENS.acme);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('tokenledger_session='))!;
+    expect(cookie).toMatch(/^tokenledger_session=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/portal; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(PORTAL_TOKENS.acme);
+    const again = await browser(r.url).signIn(PORTAL_TOKENS.acme);
+    expect(again.headers.getSetCookie().find((c) => c.startsWith('tokenledger_session='))).not.toBe(cookie);
+    const proxied = await browser(r.url).signIn(PORTAL_TOKENS.acme, { 'x-forwarded-proto': 'https' });
+    expect(proxied.headers.getSetCookie().find((c) => c.startsWith('tokenledger_session='))).toMatch(/; Path=\/portal; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  it('refuses a sign-in without the form CSRF value, and a wrong token, without a session', async () => {
+    const b = browser(r.url);
+    await b.go('/portal/sign-in');
+    const forged = await b.go('/portal/sign-in', { method: 'POST', body: new URLSearchParams({ token: PORTAL_TOKENS.acme }) });
+    expect(forged.status).toBe(403);
+    expect(b.jar.cookies.has('tokenledger_session')).toBe(false);
+    const wrong = await b.signIn('not-a-token');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('That token is not valid.');
+    expect(b.jar.cookies.has('tokenledger_session')).toBe(false);
+  });
+
+  it("lands a scoped session on its own client and answers 403 naming nothing for another client's page or file", async () => {
+    const b = browser(r.url);
+    await b.signIn(PORTAL_TOKENS.acme);
+    const home = await b.go('/portal');
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/portal/clients/acme');
+    const own = await b.go('/portal/clients/acme');
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('Acme Corp');
+    for (const path of ['/portal/clients/globex', '/portal/clients/globex?period=2026-10', '/portal/clients/globex/invoice.pdf', '/portal/clients/globex/invoice.csv', '/portal/clients/globex/calls.csv', '/portal/clients/nobody']) {
+      const res = await b.go(path);
+      expect(res.status, path).toBe(403);
+      const body = await res.text();
+      expect(body.toLowerCase(), path).not.toMatch(/globex|nobody|2\.25|2\.48/);
+      expect(body).toContain('You may not view this page.');
+    }
+    expect((await b.go('/portal/clients/acme/invoice.csv?period=2026-11')).status).toBe(200);
+  });
+
+  it('opens the operator overview for an unscoped token, with every client one click away', async () => {
+    const b = browser(r.url);
+    await b.signIn(PORTAL_TOKENS.operator);
+    const home = await b.go('/portal');
+    expect(home.status).toBe(200);
+    const page = await home.text();
+    expect(page).toContain('href="/portal/clients/acme?period=2026-11"');
+    expect(page).toContain('href="/portal/clients/globex?period=2026-11"');
+    expect((await b.go('/portal/clients/globex')).status).toBe(200);
+  });
+
+  it('signs out only with the session CSRF value; afterwards the cookie opens nothing', async () => {
+    const b = browser(r.url);
+    await b.signIn(PORTAL_TOKENS.globex);
+    const page = await (await b.go('/portal/clients/globex')).text();
+    const session = b.jar.cookies.get('tokenledger_session')!;
+    const forged = await b.go('/portal/sign-out', { method: 'POST', body: new URLSearchParams({ csrf: 'x' }) });
+    expect(forged.status).toBe(403);
+    expect((await b.go('/portal/clients/globex')).status).toBe(200);
+    const out = await b.go('/portal/sign-out', { method: 'POST', body: new URLSearchParams({ csrf: b.csrfOf(page) }) });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie().some((c) => /^tokenledger_session=; Max-Age=0; Path=\/portal/.test(c))).toBe(true);
+    const replay = await fetch(`${r.url}/portal/clients/globex`, { redirect: 'manual', headers: { cookie: `tokenledger_session=${session}` } });
+    expect(replay.status).toBe(303);
+  });
+
+  it('sends security headers: no scripts, no framing, no caching', async () => {
+    const res = await fetch(`${r.url}/portal/sign-in`);
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  // Last: it locks this address out of signing in for a minute.
+  it('allows 10 failed sign-ins a minute per address, does not count successes, then answers 429 even to a good token', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await browser(r.url).signIn(PORTAL_TOKENS.acme)).status).toBe(303);
+    for (let i = 0; i < 10; i += 1) expect((await browser(r.url).signIn(`wrong-${i}`)).status).toBe(401);
+    const limited = await browser(r.url).signIn(PORTAL_TOKENS.acme);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('portal without API tokens', () => {
+  let r: PortalReceiver;
+  beforeAll(async () => {
+    r = await startPortalReceiver('portal_open');
+  });
+  afterAll(async () => r.stop());
+
+  it('is open on loopback as the operator, with no sign-in', async () => {
+    const res = await fetch(`${r.url}/portal`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('All clients');
+    expect((await fetch(`${r.url}/portal/sign-in`, { redirect: 'manual' })).headers.get('location')).toBe('/portal');
+  });
+
+  it('refuses a caller that is not on loopback', async () => {
+    const res = await r.server.receiver.app.request('/portal');
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('open on loopback only');
+  });
+});
