@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_API_TOKENS, PORTAL_TOKENS, startPortalReceiver, type PortalReceiver } from './support/portal-fixture.js';
 
@@ -7,11 +8,30 @@ interface Jar {
 
 const cookieHeader = (jar: Jar) => [...jar.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
-/** A fetch that keeps cookies like a browser would (no redirects followed, so each answer is seen). */
-function browser(base: string) {
+/** One HTTP request from a chosen local address (127.0.0.0/8 is all loopback), answered as a fetch Response. */
+function send(url: string, from: string, init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> }): Promise<Response> {
+  const body = init.body?.toString();
+  const headers = { ...init.headers, ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers, localAddress: from }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) out.append(k, one);
+        resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode!, headers: out }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A client that keeps cookies like a browser would (no redirects followed, so each answer is seen). */
+function browser(base: string, from = '127.0.0.1') {
   const jar: Jar = { cookies: new Map() };
-  const go = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader(jar) } });
+  const go = async (path: string, init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {}) => {
+    const res = await send(`${base}${path}`, from, { ...init, headers: { ...init.headers, cookie: cookieHeader(jar) } });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, value] = pair!.split('=') as [string, string];
@@ -23,7 +43,7 @@ function browser(base: string) {
   const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
   const signIn = async (token: string, extra: Record<string, string> = {}) => {
     const page = await (await go('/portal/sign-in')).text();
-    return go('/portal/sign-in', { method: 'POST', body: new URLSearchParams({ csrf: csrfOf(page), token }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...extra } });
+    return go('/portal/sign-in', { method: 'POST', body: new URLSearchParams({ csrf: csrfOf(page), token }), headers: extra });
   };
   return { jar, go, signIn, csrfOf };
 }
@@ -113,7 +133,7 @@ describe('portal sign-in and access', () => {
     const out = await b.go('/portal/sign-out', { method: 'POST', body: new URLSearchParams({ csrf: b.csrfOf(page) }) });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie().some((c) => /^tokenledger_session=; Max-Age=0; Path=\/portal/.test(c))).toBe(true);
-    const replay = await fetch(`${r.url}/portal/clients/globex`, { redirect: 'manual', headers: { cookie: `tokenledger_session=${session}` } });
+    const replay = await send(`${r.url}/portal/clients/globex`, '127.0.0.1', { headers: { cookie: `tokenledger_session=${session}` } });
     expect(replay.status).toBe(303);
   });
 
@@ -124,14 +144,17 @@ describe('portal sign-in and access', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  // Last: it locks this address out of signing in for a minute.
   it('allows 10 failed sign-ins a minute per address, does not count successes, then answers 429 even to a good token', async () => {
-    for (let i = 0; i < 5; i += 1) expect((await browser(r.url).signIn(PORTAL_TOKENS.acme)).status).toBe(303);
-    for (let i = 0; i < 10; i += 1) expect((await browser(r.url).signIn(`wrong-${i}`)).status).toBe(401);
-    const limited = await browser(r.url).signIn(PORTAL_TOKENS.acme);
+    const from = '127.0.0.7';
+    for (let i = 0; i < 5; i += 1) expect((await browser(r.url, from).signIn(PORTAL_TOKENS.acme)).status).toBe(303);
+    for (let i = 0; i < 10; i += 1) expect((await browser(r.url, from).signIn(`wrong-${i}`)).status).toBe(401);
+    const limited = await browser(r.url, from).signIn(PORTAL_TOKENS.acme);
     expect(limited.status).toBe(429);
+    expect(await limited.text()).toContain('Too many failed sign-ins');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // Another address is not held back by this one.
+    expect((await browser(r.url, '127.0.0.8').signIn(PORTAL_TOKENS.acme)).status).toBe(303);
   });
 });
 
@@ -146,7 +169,7 @@ describe('portal without API tokens', () => {
     const res = await fetch(`${r.url}/portal`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('All clients');
-    expect((await fetch(`${r.url}/portal/sign-in`, { redirect: 'manual' })).headers.get('location')).toBe('/portal');
+    expect((await send(`${r.url}/portal/sign-in`, '127.0.0.1', {})).headers.get('location')).toBe('/portal');
   });
 
   it('refuses a caller that is not on loopback', async () => {

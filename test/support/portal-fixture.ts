@@ -32,19 +32,19 @@ let serial = 0;
 const span = () => (++serial).toString(16).padStart(16, '0');
 
 // gpt-4o, 50,000 in / 20,000 out: $0.125 + $0.20 = $0.325 a call.
-const gpt4o = { input_tokens: 50_000, output_tokens: 20_000, input_cost_nanos: '125000000', output_cost_nanos: '200000000', cost_nanos: '325000000' };
+const gpt4o: Partial<CallRow> = { input_tokens: 50_000, output_tokens: 20_000, input_cost_nanos: '125000000', output_cost_nanos: '200000000', cost_nanos: '325000000' };
 
 function call(client: string, day: string, overrides: Partial<CallRow> = {}): CallRow {
   return sampleRow({ ...gpt4o, client_id: client, timestamp: `${day} 10:00:00`, received_at: `${day} 10:00:01`, trace_id: span().padStart(32, '0'), span_id: span(), ...overrides });
 }
 
-const claude = {
+const claude: Partial<CallRow> = {
   provider: 'anthropic', request_model: 'claude-sonnet-4', response_model: 'claude-sonnet-4-20250514', price_key: 'anthropic/claude-sonnet-4',
   // 100,000 in / 30,000 out: $0.30 + $0.45 = $0.75 a call.
   input_tokens: 100_000, output_tokens: 30_000, input_cost_nanos: '300000000', output_cost_nanos: '450000000', cost_nanos: '750000000',
 };
-const unpriced = { request_model: 'acme-finetune-7', response_model: '', price_key: '', priced: 0, input_cost_nanos: '0', output_cost_nanos: '0', cost_nanos: '0' };
-const unmetered = { input_tokens: 0, output_tokens: 0, metered: 0, input_cost_nanos: '0', output_cost_nanos: '0', cost_nanos: '0' };
+const unpriced: Partial<CallRow> = { request_model: 'acme-finetune-7', response_model: '', price_key: '', priced: 0, input_cost_nanos: '0', output_cost_nanos: '0', cost_nanos: '0' };
+const unmetered: Partial<CallRow> = { input_tokens: 0, output_tokens: 0, metered: 0, input_cost_nanos: '0', output_cost_nanos: '0', cost_nanos: '0' };
 
 /** Calls in November 2026 (the current period) and October (the previous one), exact costs known. */
 export function portalCalls(): CallRow[] {

@@ -5,11 +5,7 @@ import type { UsageRow } from '../reports/index.js';
 import type { PortalApi } from './portal-api.js';
 import { invoiceCurrency } from './portal-money.js';
 
-export interface DaySpend {
-  day: string;
-  cost_usd: string;
-  calls: number;
-}
+export type DaySpend = Pick<UsageRow, 'cost_usd' | 'calls' | 'unpriced_calls' | 'unmetered_calls'> & { day: string };
 
 export interface ClientViewData {
   invoice: Invoice;
@@ -41,7 +37,7 @@ function everyDay(from: string, to: string, now: Date, rows: UsageRow[]): DaySpe
   for (let t = Date.parse(from); t < end; t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
     const row = byDay.get(day);
-    days.push({ day, cost_usd: row?.cost_usd ?? '0.000000000', calls: row?.calls ?? 0 });
+    days.push({ day, cost_usd: row?.cost_usd ?? '0.000000000', calls: row?.calls ?? 0, unpriced_calls: row?.unpriced_calls ?? 0, unmetered_calls: row?.unmetered_calls ?? 0 });
   }
   return days;
 }

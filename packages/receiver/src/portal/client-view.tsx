@@ -1,15 +1,26 @@
 import type { UsageRow } from '../reports/index.js';
 import type { InvoiceCurrency } from '../billing/invoice-currency.js';
 import { BudgetGauge, DailyBars } from './charts.js';
-import type { ClientViewData } from './client-view-data.js';
+import type { ClientViewData, DaySpend } from './client-view-data.js';
 import { invoiceText, usdText } from './portal-money.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A row whose every call is unpriced or unmetered has no cost to show: it says so in those words
+ * rather than "$0.00" (design.md "Money": never shown as $0).
+ */
+export function CostCell({ row, currency }: { row: Omit<DaySpend, 'day'>; currency: InvoiceCurrency }) {
+  const uncosted = row.unpriced_calls + row.unmetered_calls;
+  if (uncosted === 0 || uncosted < row.calls || /[1-9]/.test(row.cost_usd)) return <td class="num" data-figure="cost">{usdText(row.cost_usd, currency)}</td>;
+  const words = [row.unpriced_calls ? 'unpriced' : '', row.unmetered_calls ? 'unmetered' : ''].filter(Boolean).join(', ');
+  return <td class="num unpriced" data-figure="cost">{words}</td>;
+}
 const clientPath = (id: string) => `/portal/clients/${encodeURIComponent(id)}`;
 
 function Breakdown({ title, name, rows, currency }: { title: string; name: 'model' | 'project' | 'feature'; rows: UsageRow[]; currency: InvoiceCurrency }) {
   return (
-    <section aria-label={`Cost by ${name}`} class="table-wrap">
+    <section aria-label={`Cost by ${name}`} class="table-wrap" tabindex={0}>
       <table data-breakdown={name}>
         <caption>{title}</caption>
         <thead>
@@ -29,7 +40,7 @@ function Breakdown({ title, name, rows, currency }: { title: string; name: 'mode
               <tr data-key={String(r[name] ?? '')}>
                 <th scope="row">{String(r[name] ?? '') || '(none)'}</th>
                 <td class="num" data-figure="calls">{count(r.calls)}</td>
-                <td class="num" data-figure="cost">{usdText(r.cost_usd, currency)}</td>
+                <CostCell row={r} currency={currency} />
                 <td class="num" data-figure="unpriced">{count(r.unpriced_calls)}</td>
                 <td class="num" data-figure="unmetered">{count(r.unmetered_calls)}</td>
               </tr>
@@ -120,12 +131,12 @@ export function ClientView({ data, operator }: { data: ClientViewData; operator:
         <DailyBars days={data.days} currency={currency} />
         <details>
           <summary>Spend per day as a table</summary>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0} role="region" aria-label="Spend per day">
             <table data-breakdown="day">
               <thead><tr><th scope="col">Day</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Cost</th></tr></thead>
               <tbody>
                 {data.days.map((d) => (
-                  <tr data-key={d.day}><th scope="row">{d.day}</th><td class="num" data-figure="calls">{count(d.calls)}</td><td class="num" data-figure="cost">{usdText(d.cost_usd, currency)}</td></tr>
+                  <tr data-key={d.day}><th scope="row">{d.day}</th><td class="num" data-figure="calls">{count(d.calls)}</td><CostCell row={d} currency={currency} /></tr>
                 ))}
               </tbody>
             </table>

@@ -34,7 +34,7 @@ function Reconciliation({ rows }: { rows: OperatorViewData['reconciliation'] }) 
   if (rows === null || (Array.isArray(rows) && rows.length === 0)) return null;
   if (!Array.isArray(rows)) return <section><h3>Reconciliation</h3><p class="error">{`Reconciliation is unavailable: ${rows.error}`}</p></section>;
   return (
-    <section aria-labelledby="recon-h" class="table-wrap">
+    <section aria-labelledby="recon-h" class="table-wrap" tabindex={0}>
       <h3 id="recon-h">Provider bill against tracked spend</h3>
       <table data-breakdown="reconciliation">
         <thead><tr><th scope="col">Client</th><th scope="col" class="num">Provider</th><th scope="col" class="num">Tracked</th><th scope="col" class="num">Drift</th><th scope="col">Status</th></tr></thead>
@@ -71,7 +71,7 @@ export function OperatorView({ data, now }: { data: OperatorViewData; now: Date 
         </div>
         <button type="submit">Show</button>
       </form>
-      <section class="table-wrap" aria-label="Clients">
+      <section class="table-wrap" aria-label="Clients" tabindex={0}>
         <table data-breakdown="clients">
           <caption>Each client in its invoice currency; budget status is for the current period</caption>
           <thead>

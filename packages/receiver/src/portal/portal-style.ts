@@ -26,10 +26,11 @@ a{color:#0b4fae}
 h2{font-size:1.35rem;margin:.25rem 0 1rem}
 h3{font-size:1.05rem;margin:0 0 .5rem}
 section{background:#fff;border:1px solid #d8dde3;border-radius:8px;padding:1rem;margin:0 0 1rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;margin:0 0 1rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.75rem;margin:0 0 1rem}
 .card{background:#fff;border:1px solid #d8dde3;border-radius:8px;padding:.75rem 1rem;margin:0}
 .card dt{font-size:.85rem;color:#4b5563}
-.card dd{margin:0;font-size:1.4rem;font-weight:600}
+.card dd{margin:0;font-size:1.35rem;font-weight:600}
+.unpriced{font-style:italic;color:#4b5563}
 .note{color:#4b5563;font-size:.9rem}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
@@ -41,7 +42,7 @@ button.quiet{background:#fff;color:#1f2328;border:1px solid #9aa4ae}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input,select{font:inherit;padding:.4rem;border:1px solid #6b7280;border-radius:6px;max-width:100%}
 input[type=password]{width:100%}
-form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
+form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:0 0 1rem}
 .status{font-weight:700;padding:.1rem .45rem;border-radius:4px}
 .status-ok{background:#dcfce7;color:#14532d}
 .status-warning{background:#fef3c7;color:#713f12}
@@ -51,7 +52,7 @@ form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 .bars{width:100%;height:auto;display:block}
 .signin{max-width:26rem;margin:2rem auto}
 .breakdowns{display:grid;grid-template-columns:1fr;gap:1rem}
-@media (min-width:48rem){.breakdowns{grid-template-columns:1fr 1fr}}
+@media (min-width:48rem){.breakdowns{grid-template-columns:1fr 1fr}.breakdowns>:first-child{grid-column:1/-1}}
 `;
 
 /** The one stylesheet, with the configured accent. */
