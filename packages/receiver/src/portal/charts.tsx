@@ -7,12 +7,12 @@ import { usdText } from './portal-money.js';
 /** A ratio for drawing only (never for money): exact nanos, then a float in [0, 1]. */
 const ratio = (part: string, whole: bigint) => (whole === 0n ? 0 : Number((parseScaled(part, 9, 'exact') * 10_000n) / whole) / 10_000);
 
-/** Spend per day as bars in inline SVG; the numbers themselves are in the table beside it. */
-export function DailyBars({ days, currency }: { days: DaySpend[]; currency: InvoiceCurrency }) {
+/** Spend per day as bars in inline SVG, one slot per day of the period; the numbers are in the table beside it. */
+export function DailyBars({ days, slots, lastDay, currency }: { days: DaySpend[]; slots: number; lastDay: string; currency: InvoiceCurrency }) {
   const max = days.reduce((m, d) => (parseScaled(d.cost_usd, 9, 'exact') > m ? parseScaled(d.cost_usd, 9, 'exact') : m), 0n);
   const width = 620;
   const height = 160;
-  const slot = width / Math.max(days.length, 1);
+  const slot = width / Math.max(slots, days.length, 1);
   const top = usdText(formatUsd(max), currency);
   return (
     <svg class="bars" viewBox={`0 0 ${width} ${height + 24}`} role="img" aria-labelledby="daily-title">
@@ -27,7 +27,7 @@ export function DailyBars({ days, currency }: { days: DaySpend[]; currency: Invo
         );
       })}
       <text x="0" y={height + 18} font-size="12" fill="#4b5563">{days[0]?.day ?? ''}</text>
-      <text x={width} y={height + 18} font-size="12" fill="#4b5563" text-anchor="end">{days[days.length - 1]?.day ?? ''}</text>
+      <text x={width} y={height + 18} font-size="12" fill="#4b5563" text-anchor="end">{lastDay}</text>
     </svg>
   );
 }

@@ -16,6 +16,8 @@ export function CostCell({ row, currency }: { row: Omit<DaySpend, 'day'>; curren
   const words = [row.unpriced_calls ? 'unpriced' : '', row.unmetered_calls ? 'unmetered' : ''].filter(Boolean).join(', ');
   return <td class="num unpriced" data-figure="cost">{words}</td>;
 }
+const DAY_MS = 86_400_000;
+const periodDays = (i: { period_start: string; period_end: string }) => Math.round((Date.parse(i.period_end) - Date.parse(i.period_start)) / DAY_MS);
 const clientPath = (id: string) => `/portal/clients/${encodeURIComponent(id)}`;
 
 function Breakdown({ title, name, rows, currency }: { title: string; name: 'model' | 'project' | 'feature'; rows: UsageRow[]; currency: InvoiceCurrency }) {
@@ -128,7 +130,7 @@ export function ClientView({ data, operator }: { data: ClientViewData; operator:
       <Budget data={data} />
       <section aria-labelledby="daily-h">
         <h3 id="daily-h">Spend per day (cost)</h3>
-        <DailyBars days={data.days} currency={currency} />
+        <DailyBars days={data.days} slots={periodDays(invoice)} lastDay={new Date(Date.parse(invoice.period_end) - DAY_MS).toISOString().slice(0, 10)} currency={currency} />
         <details>
           <summary>Spend per day as a table</summary>
           <div class="table-wrap" tabindex={0} role="region" aria-label="Spend per day">
