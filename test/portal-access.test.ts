@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { Hono } from 'hono';
+import type { ReceiverPlugin } from '../packages/receiver/src/server/receiver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_API_TOKENS, PORTAL_TOKENS, startPortalReceiver, type PortalReceiver } from './support/portal-fixture.js';
 
@@ -176,5 +178,51 @@ describe('portal without API tokens', () => {
     const res = await r.server.receiver.app.request('/portal');
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('open on loopback only');
+  });
+});
+
+describe('the reconciliation slot of the operator view', () => {
+  let r: PortalReceiver;
+  const asked: string[] = [];
+  // Answers GET /api/v1/reconciliation in the shape design.md fixes ("Reconciliation"), as the
+  // reconciliation feature will; the portal must show its rows and nothing when it has none.
+  const reconciliation: ReceiverPlugin = {
+    name: 'reconciliation-contract',
+    create() {
+      const routes = new Hono();
+      routes.get('/reconciliation', (c) => {
+        asked.push(c.req.url.slice(c.req.url.indexOf('?')));
+        const rows = c.req.query('from') === '2026-11-01'
+          ? [{ client: 'acme', provider_cost_usd: '9.100000000', tracked_cost_usd: '8.850000000', drift_usd: '0.250000000', drift_pct: '2.75', status: 'under_tracked' }]
+          : [];
+        return c.json({ from: c.req.query('from'), to: c.req.query('to'), group_by: ['client'], rows });
+      });
+      return { routes };
+    },
+  };
+  beforeAll(async () => {
+    r = await startPortalReceiver('portal_recon', {}, [reconciliation]);
+  });
+  afterAll(async () => r.stop());
+
+  it('shows drift per client once provider data is imported, and nothing for a month without any', async () => {
+    const page = await (await fetch(`${r.url}/portal?period=2026-11`)).text();
+    expect(asked[0]).toBe('?from=2026-11-01&to=2026-12-01&group_by=client');
+    expect(page).toContain('Provider bill against tracked spend');
+    expect(page).toMatch(/<tr data-key="acme"><th scope="row">acme<\/th><td class="num">\$9\.10<\/td><td class="num">\$8\.85<\/td><td class="num">\$0\.25 \(2\.75%\)<\/td><td>under_tracked<\/td><\/tr>/);
+    const october = await (await fetch(`${r.url}/portal?period=2026-10`)).text();
+    expect(october).toContain('All clients');
+    expect(october).not.toContain('Provider bill against tracked spend');
+  });
+
+  it('shows no reconciliation at all on a receiver without the reconciliation API', async () => {
+    const plain = await startPortalReceiver('portal_norecon');
+    try {
+      const page = await (await fetch(`${plain.url}/portal?period=2026-11`)).text();
+      expect(page).toContain('Unattributed spend');
+      expect(page).not.toMatch(/reconciliation|Provider bill/i);
+    } finally {
+      await plain.stop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createStoreClient } from '../../packages/receiver/src/clickhouse/store-
 import { migrate } from '../../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../../packages/receiver/src/config/load-config.js';
 import { defaultPlugins } from '../../packages/receiver/src/server/default-plugins.js';
+import type { ReceiverPlugin } from '../../packages/receiver/src/server/receiver.js';
 import { startServer, type RunningServer } from '../../packages/receiver/src/server/start-server.js';
 import { insertCalls, type CallRow } from '../../packages/receiver/src/store/llm-calls.js';
 import { createTestDatabase, type TestDatabase } from './clickhouse.js';
@@ -70,7 +71,7 @@ export interface PortalReceiver {
 }
 
 /** A real receiver (default plugins, portal included) on 127.0.0.1:0 over a fresh database holding portalCalls(). */
-export async function startPortalReceiver(prefix: string, env: Record<string, string> = {}): Promise<PortalReceiver> {
+export async function startPortalReceiver(prefix: string, env: Record<string, string> = {}, extraPlugins: ReceiverPlugin[] = []): Promise<PortalReceiver> {
   const db = await createTestDatabase(prefix);
   const config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name, PORT: '0', TOKENLEDGER_LISTEN_HOST: '127.0.0.1', ...env } });
   config.file = parseFileConfig(PORTAL_YAML, 'test.yaml');
@@ -78,7 +79,7 @@ export async function startPortalReceiver(prefix: string, env: Record<string, st
   await migrate(store, { database: db.name, cluster: null });
   await insertCalls(store, portalCalls());
   await store.close();
-  const server = await startServer(config, { write: () => undefined }, { plugins: defaultPlugins, maxWaitMs: 20, now: () => PORTAL_NOW });
+  const server = await startServer(config, { write: () => undefined }, { plugins: [...defaultPlugins, ...extraPlugins], maxWaitMs: 20, now: () => PORTAL_NOW });
   return {
     db,
     server,
