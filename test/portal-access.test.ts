@@ -144,6 +144,8 @@ describe('portal sign-in and access', () => {
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const home = await fetch(`${r.url}/portal`, { redirect: 'manual' });
+    expect(home.headers.get('content-security-policy')).toBe(res.headers.get('content-security-policy'));
   });
 
   it('allows 10 failed sign-ins a minute per address, does not count successes, then answers 429 even to a good token', async () => {

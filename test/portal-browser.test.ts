@@ -160,20 +160,27 @@ describe('the portal in a real browser (Debian chromium, playwright-core)', () =
     await page.close();
   });
 
-  it('shows a past period picked in the form, without client-side JavaScript', async () => {
-    const page = await browser.context.newPage();
-    await page.route('**/*', (route) => route.continue());
-    await page.goto(`${r.url}/portal/clients/acme`);
-    if (page.url().endsWith('/sign-in')) await signIn(page, PORTAL_TOKENS.acme);
-    await page.getByLabel('Period').selectOption('2026-10');
-    await page.getByRole('button', { name: 'Show' }).click();
-    await page.waitForLoadState();
-    expect(page.url()).toBe(`${r.url}/portal/clients/acme?period=2026-10`);
-    const invoice = await api<Record<string, string>>('/invoices/acme?period=2026-10');
-    expect(await figure(page, 'billed')).toBe(centsMoney(invoice.total!, 'USD'));
-    expect(invoice.total).toBe('3.66');
-    await compareBreakdown(page, 'project', await usage('project', 'acme', '2026-10-01', '2026-11-01'), 'project');
-    await page.close();
+  it('signs in and shows a past period picked in the form with JavaScript switched off', async () => {
+    const noScript = await launchChromium({ javaScriptEnabled: false });
+    try {
+      const page = await noScript.context.newPage();
+      await page.goto(`${r.url}/portal`);
+      await page.getByLabel('API token').fill(PORTAL_TOKENS.acme);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForLoadState();
+      expect(page.url()).toBe(`${r.url}/portal/clients/acme`);
+      expect(await page.locator('script').count()).toBe(0);
+      await page.getByLabel('Period').selectOption('2026-10');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.waitForLoadState();
+      expect(page.url()).toBe(`${r.url}/portal/clients/acme?period=2026-10`);
+      const invoice = await api<Record<string, string>>('/invoices/acme?period=2026-10');
+      expect(await figure(page, 'billed')).toBe(centsMoney(invoice.total!, 'USD'));
+      expect(invoice.total).toBe('3.66');
+      await compareBreakdown(page, 'project', await usage('project', 'acme', '2026-10-01', '2026-11-01'), 'project');
+    } finally {
+      await noScript.close();
+    }
   });
 
   it('downloads the invoice as the API serves it, and the per-call CSV', async () => {

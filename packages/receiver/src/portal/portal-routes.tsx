@@ -1,31 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { html } from 'hono/html';
-import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiToken, PortalConfig } from '../config/config-schema.js';
+import type { PortalConfig } from '../config/config-schema.js';
 import { InvalidRequestError } from '../errors.js';
-import { findToken, ForbiddenError } from '../http/auth.js';
+import { ForbiddenError } from '../http/auth.js';
 import { statusFor } from '../http/error-handler.js';
 import { ClientView } from './client-view.js';
 import { loadClientView } from './client-view-data.js';
-import { Layout } from './layout.js';
 import { OperatorView } from './operator-view.js';
 import { loadOperatorView } from './operator-view-data.js';
 import { PortalApiError, type PortalApi } from './portal-api.js';
-import { clearSessionCookie, currentSession, isLoopback, peerAddress, setSessionCookie, signInCsrf, type Viewer } from './portal-access.js';
+import { currentSession, isLoopback, peerAddress, type Viewer } from './portal-access.js';
 import { portalCss } from './portal-style.js';
-import { MessagePage, SignInPage } from './sign-in-page.js';
-import { randomId, type SessionStore } from './session-store.js';
-import type { SignInLimiter } from './sign-in-limiter.js';
+import { renderMessage, renderPage } from './render-page.js';
+import { sessionRoutes, type SessionRouteDeps } from './session-routes.js';
 
-export interface PortalDeps {
-  portal: PortalConfig;
-  apiTokens: readonly ApiToken[];
+export interface PortalDeps extends SessionRouteDeps {
   api: PortalApi;
-  sessions: SessionStore;
-  limiter: SignInLimiter;
   now(): Date;
   log: { write(text: string): void };
 }
@@ -34,12 +24,6 @@ type Env = { Variables: { viewer: Viewer } };
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FILES = { 'invoice.pdf': 'pdf', 'invoice.csv': 'csv' } as const;
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function periodParam(c: Context): string | undefined {
   const period = c.req.query('period');
@@ -65,61 +49,14 @@ export function portalRoutes(deps: PortalDeps): Hono {
   const open = deps.apiTokens.length === 0;
   const headers = securityHeaders(deps.portal);
   const css = portalCss(deps.portal);
-
-  const render = (c: Context, status: ContentfulStatusCode, title: string, body: Child) => {
-    const session = (c.get('viewer') as Viewer | undefined)?.session;
-    return c.html(html`<!doctype html>${<Layout portal={deps.portal} page={title} signOutCsrf={session?.csrf}>{body}</Layout>}`, status);
-  };
-  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) => render(c, status, title, <MessagePage title={title} message={text} />);
+  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) => renderMessage(c, deps.portal, status, title, text);
 
   app.use('/portal/*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
   });
-  app.use('/portal', async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
-  });
-
   app.get('/portal/portal.css', (c) => c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
-
-  app.get('/portal/sign-in', (c) => {
-    if (open || currentSession(c, deps.sessions)) return c.redirect('/portal', 303);
-    return render(c, 200, 'Sign in', <SignInPage csrf={signInCsrf(c, randomId)} />);
-  });
-
-  app.post('/portal/sign-in', bodyLimit({ maxSize: 8_192, onError: (c) => message(c, 413, 'Too large', 'The sign-in form was too large.') }), async (c) => {
-    if (open) return c.redirect('/portal', 303);
-    const address = peerAddress(c) ?? 'unknown';
-    const wait = deps.limiter.waitMs(address);
-    if (wait > 0) {
-      c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      return message(c, 429, 'Too many attempts', 'Too many failed sign-ins from this address. Wait a minute and try again.');
-    }
-    const form = await c.req.parseBody();
-    const csrf = signInCsrf(c, randomId);
-    if (typeof form.csrf !== 'string' || !sameText(form.csrf, csrf)) {
-      return render(c, 403, 'Sign in', <SignInPage csrf={csrf} error="The form expired. Please sign in again." />);
-    }
-    const match = typeof form.token === 'string' ? findToken(deps.apiTokens, form.token.trim()) : undefined;
-    if (!match) {
-      deps.limiter.fail(address);
-      return render(c, 401, 'Sign in', <SignInPage csrf={csrf} error="That token is not valid." />);
-    }
-    setSessionCookie(c, deps.sessions.create(match.clientId));
-    return c.redirect('/portal', 303);
-  });
-
-  app.post('/portal/sign-out', bodyLimit({ maxSize: 8_192, onError: (c) => message(c, 413, 'Too large', 'The form was too large.') }), async (c) => {
-    const session = currentSession(c, deps.sessions);
-    const form = await c.req.parseBody();
-    if (session && !(typeof form.csrf === 'string' && sameText(form.csrf, session.csrf))) {
-      return message(c, 403, 'Not signed out', 'The form expired. Reload the page and sign out again.');
-    }
-    if (session) deps.sessions.delete(session.id);
-    clearSessionCookie(c);
-    return c.redirect(open ? '/portal' : '/portal/sign-in', 303);
-  });
+  app.route('/', sessionRoutes(deps));
 
   // Everything below needs a viewer: a session, or loopback while no API tokens are set.
   const viewer = async (c: Context<Env>, next: () => Promise<void>) => {
@@ -140,7 +77,7 @@ export function portalRoutes(deps: PortalDeps): Hono {
     const { scopeClient } = c.get('viewer');
     if (scopeClient !== null) return c.redirect(`/portal/clients/${encodeURIComponent(scopeClient)}`, 303);
     const data = await loadOperatorView(deps.api, periodParam(c), deps.now());
-    return render(c, 200, 'All clients', <OperatorView data={data} now={deps.now()} />);
+    return renderPage(c, deps.portal, 200, 'All clients', <OperatorView data={data} now={deps.now()} />);
   });
 
   /** The client of the path, once the viewer may read it: a scoped session asking for another gets 403. */
@@ -154,9 +91,10 @@ export function portalRoutes(deps: PortalDeps): Hono {
   app.get('/portal/clients/:client', async (c) => {
     const { id, scope } = allowedClient(c);
     const data = await loadClientView(deps.api, scope, id, periodParam(c), deps.now());
-    return render(c, 200, data.invoice.client_name, <ClientView data={data} operator={scope === null} />);
+    return renderPage(c, deps.portal, 200, data.invoice.client_name, <ClientView data={data} operator={scope === null} />);
   });
 
+  // The API's own files, passed through: the per-call CSV covers the invoice's period.
   app.get('/portal/clients/:client/:file{invoice\\.pdf|invoice\\.csv|calls\\.csv}', async (c) => {
     const { id, scope } = allowedClient(c);
     const period = periodParam(c);
