@@ -1,91 +1,12 @@
-import type { UsageRow } from '../reports/index.js';
-import type { InvoiceCurrency } from '../billing/invoice-currency.js';
-import { BudgetGauge, DailyBars } from './charts.js';
-import type { ClientViewData, DaySpend } from './client-view-data.js';
-import { invoiceText, usdText } from './portal-money.js';
+import { Breakdown, CostCell, count } from './breakdown-table.js';
+import { Budget } from './budget-card.js';
+import { DailyBars } from './charts.js';
+import { clientPath } from './client-path.js';
+import type { ClientViewData } from './client-view-data.js';
+import { invoiceText } from './portal-money.js';
 
-const count = (n: number) => n.toLocaleString('en-US');
-
-/**
- * A row whose every call is unpriced or unmetered has no cost to show: it says so in those words
- * rather than "$0.00" (design.md "Money": never shown as $0).
- */
-export function CostCell({ row, currency }: { row: Omit<DaySpend, 'day'>; currency: InvoiceCurrency }) {
-  const uncosted = row.unpriced_calls + row.unmetered_calls;
-  if (uncosted === 0 || uncosted < row.calls || /[1-9]/.test(row.cost_usd)) return <td class="num" data-figure="cost">{usdText(row.cost_usd, currency)}</td>;
-  const words = [row.unpriced_calls ? 'unpriced' : '', row.unmetered_calls ? 'unmetered' : ''].filter(Boolean).join(', ');
-  return <td class="num unpriced" data-figure="cost">{words}</td>;
-}
 const DAY_MS = 86_400_000;
 const periodDays = (i: { period_start: string; period_end: string }) => Math.round((Date.parse(i.period_end) - Date.parse(i.period_start)) / DAY_MS);
-const clientPath = (id: string) => `/portal/clients/${encodeURIComponent(id)}`;
-
-function Breakdown({ title, name, rows, currency }: { title: string; name: 'model' | 'project' | 'feature'; rows: UsageRow[]; currency: InvoiceCurrency }) {
-  return (
-    <section aria-label={`Cost by ${name}`} class="table-wrap" tabindex={0}>
-      <table data-breakdown={name}>
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{name[0]!.toUpperCase() + name.slice(1)}</th>
-            <th scope="col" class="num">Calls</th>
-            <th scope="col" class="num">Cost</th>
-            <th scope="col" class="num">Unpriced</th>
-            <th scope="col" class="num">Unmetered</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr><td colspan={5}>No calls in this period.</td></tr>
-          ) : (
-            rows.map((r) => (
-              <tr data-key={String(r[name] ?? '')}>
-                <th scope="row">{String(r[name] ?? '') || '(none)'}</th>
-                <td class="num" data-figure="calls">{count(r.calls)}</td>
-                <CostCell row={r} currency={currency} />
-                <td class="num" data-figure="unpriced">{count(r.unpriced_calls)}</td>
-                <td class="num" data-figure="unmetered">{count(r.unmetered_calls)}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-function Budget({ data }: { data: ClientViewData }) {
-  const { budget, currency, invoice } = data;
-  if (budget.period !== invoice.period) {
-    return (
-      <section aria-labelledby="budget-h">
-        <h3 id="budget-h">Budget</h3>
-        <p class="note">
-          The budget is tracked for the current period, <a href={`${clientPath(invoice.client)}?period=${budget.period}`}>{budget.period}</a>.
-        </p>
-      </section>
-    );
-  }
-  return (
-    <section aria-labelledby="budget-h">
-      <h3 id="budget-h">
-        Budget <span class={`status status-${budget.status}`} data-figure="budget-status">{budget.status}</span>
-      </h3>
-      {budget.budget_usd === null ? <p class="note">No monthly budget is set.</p> : <BudgetGauge budget={budget} />}
-      <dl class="cards">
-        {budget.budget_usd === null ? null : (
-          <>
-            <div class="card"><dt>Monthly budget</dt><dd data-figure="budget">{usdText(budget.budget_usd, currency)}</dd></div>
-            <div class="card"><dt>Remaining</dt><dd data-figure="budget-remaining">{usdText(budget.remaining_usd!, currency)}</dd></div>
-            <div class="card"><dt>Used</dt><dd data-figure="budget-used">{`${budget.used_pct}%`}</dd></div>
-          </>
-        )}
-        <div class="card"><dt>Spent (cost)</dt><dd data-figure="budget-spent">{usdText(budget.spent_usd, currency)}</dd></div>
-        <div class="card"><dt>Projected at period end</dt><dd data-figure="budget-projected">{usdText(budget.projected_usd, currency)}</dd></div>
-      </dl>
-    </section>
-  );
-}
 
 function PeriodPicker({ data }: { data: ClientViewData }) {
   const selected = data.invoice.period;

@@ -2,10 +2,11 @@ import { parseScaled } from '@tokenledger/pricing';
 import { USD } from '../billing/invoice-currency.js';
 import type { ReconciliationRow } from './portal-api.js';
 import type { OperatorRow, OperatorViewData } from './operator-view-data.js';
+import { clientPath } from './client-path.js';
 import { periodLabels } from './client-view-data.js';
 import { centsText, invoiceText, usdText } from './portal-money.js';
 
-const clientLink = (id: string, period: string) => `/portal/clients/${encodeURIComponent(id)}?period=${period}`;
+const clientLink = (id: string, period: string) => `${clientPath(id)}?period=${period}`;
 const cents = (amount: string) => parseScaled(amount, 2, 'exact');
 
 function ClientRow({ row, period }: { row: OperatorRow; period: string }) {
@@ -71,9 +72,9 @@ export function OperatorView({ data, now }: { data: OperatorViewData; now: Date 
         </div>
         <button type="submit">Show</button>
       </form>
+      <p class="note">Each client in its invoice currency; budget status is for the current period.</p>
       <section class="table-wrap" aria-label="Clients" tabindex={0}>
         <table data-breakdown="clients">
-          <caption>Each client in its invoice currency; budget status is for the current period</caption>
           <thead>
             <tr>
               <th scope="col">Client</th>

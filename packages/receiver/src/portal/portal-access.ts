@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Session, SessionStore } from './session-store.js';
-import { SESSION_TTL_MS } from './session-store.js';
+import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'tokenledger_session';
 export const CSRF_COOKIE = 'tokenledger_csrf';
