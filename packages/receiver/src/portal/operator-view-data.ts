@@ -26,6 +26,13 @@ function monthRange(label: string): Range {
   return { from: `${label}-01`, to: new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10) };
 }
 
+/** `work` over `items`, at most `width` at a time: an agency with hundreds of clients does not open hundreds of queries at once. */
+async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += width) out.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  return out;
+}
+
 /**
  * Every client's invoice for the period and its budget now, through the same API routes a client
  * reads: the configured clients, then any other id that had calls in the month.
@@ -40,9 +47,7 @@ export async function loadOperatorView(api: PortalApi, period: string | undefine
   ]);
   const configured = budgets.map((b) => b.client);
   const seen = usage.rows.map((r) => String(r.client)).filter((id) => id !== '' && !configured.includes(id));
-  const extra = await Promise.all(seen.map((id) => api.budget(null, id)));
-  const rows = await Promise.all(
-    [...budgets, ...extra].map(async (budget) => ({ invoice: await api.invoice(null, budget.client, label), budget })),
-  );
+  const extra = await inBatches(seen, 8, (id) => api.budget(null, id));
+  const rows = await inBatches([...budgets, ...extra], 8, async (budget) => ({ invoice: await api.invoice(null, budget.client, label), budget }));
   return { period: label, range, rows, unattributed: usage.rows.find((r) => r.client === ''), reconciliation };
 }
