@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { InvoiceCurrency } from '../billing/invoice-currency.js';
 import type { UsageRow } from '../reports/index.js';
 import type { DaySpend } from './client-view-data.js';

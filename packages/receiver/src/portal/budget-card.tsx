@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { ClientViewData } from './client-view-data.js';
 import { BudgetGauge } from './charts.js';
 import { clientPath } from './client-path.js';

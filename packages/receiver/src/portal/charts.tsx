@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { formatUsd, parseScaled } from '@tokenledger/pricing';
 import type { BudgetStatus } from '../billing/index.js';
 import type { InvoiceCurrency } from '../billing/invoice-currency.js';

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { Breakdown, CostCell, count } from './breakdown-table.js';
 import { Budget } from './budget-card.js';
 import { DailyBars } from './charts.js';

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { parseScaled } from '@tokenledger/pricing';
 import { USD } from '../billing/invoice-currency.js';
 import type { ReconciliationRow } from './portal-api.js';

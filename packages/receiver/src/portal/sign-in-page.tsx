@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /** The sign-in form: the token goes in a POST body, never in a URL. */
 export function SignInPage({ csrf, error }: { csrf: string; error?: string | undefined }) {
   return (
