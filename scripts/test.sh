@@ -23,6 +23,18 @@ if ! command -v pdftotext >/dev/null; then
   fi
 fi
 
+# The portal's browser tests drive Debian's chromium through playwright-core (CHROMIUM_PATH overrides).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium (the portal's browser tests drive it)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the portal's browser tests need chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
+    exit 1
+  fi
+fi
+
 pnpm typecheck
 pnpm lint
 mkdir -p .test-results

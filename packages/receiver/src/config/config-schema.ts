@@ -89,6 +89,19 @@ const settleSchema = z
 
 export type SettleConfig = z.infer<typeof settleSchema>;
 
+/** White label of the portal (docs/portal.md). */
+const portalSchema = z
+  .object({
+    /** The page heading and window title. */
+    title: z.string().min(1).max(120).default('TokenLedger'),
+    logo_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    /** Bars, gauge and buttons; a #rrggbb color (button text is black or white, whichever reads better). */
+    accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color written #rrggbb').default('#2563eb'),
+  })
+  .strict();
+
+export type PortalConfig = z.infer<typeof portalSchema>;
+
 /** tokenledger.yaml, as written by people: snake_case, unknown keys are errors. */
 export const fileConfigSchema = z
   .object({
@@ -101,6 +114,7 @@ export const fileConfigSchema = z
     reconcile: reconcileConfigSchema.optional(),
     /** What a span may claim (docs/receiver.md "Limits on what a span may claim"). */
     limits: limitsSchema.default(limitsSchema.parse({})),
+    portal: portalSchema.default({ title: 'TokenLedger', accent_color: '#2563eb' }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -9,6 +9,8 @@ export interface AppDeps extends OtlpRouteDeps, HealthDeps {
   config: AppConfig;
   /** Routes under /api/v1, mounted behind the API token check. */
   api?: Hono;
+  /** Routes outside /api (the portal), each checking access itself. */
+  pages?: Hono[];
   /** Where unexpected (500) errors are reported; never given request bodies or headers. */
   log: { write(text: string): void };
 }
@@ -25,6 +27,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps));
   app.route('/', otlpRoute(deps));
   if (deps.api) app.route('/api/v1', deps.api);
+  for (const pages of deps.pages ?? []) app.route('/', pages);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
     if (statusFor(err) === 500) deps.log.write(`internal error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}\n`);

@@ -58,6 +58,11 @@ function bearer(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** The configured token equal to `presented` (compared in constant time), if any: the portal's sign-in reuses it. */
+export function findToken(tokens: readonly ApiToken[], presented: string): ApiToken | undefined {
+  return tokens.find((t) => sameToken(t.token, presented));
+}
+
 /** 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 spelling. */
 export function isLoopback(address: string): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -71,7 +76,7 @@ export function checkAccess(access: SurfaceAccess, request: AccessRequest): Acce
     return { allowed: false, error: new ForbiddenError(`the ${access.surface} surface answers loopback only: ${access.variable} is not set`) };
   }
   const presented = bearer(request.authorization);
-  const match = presented === null ? undefined : access.tokens.find((t) => sameToken(t.token, presented));
+  const match = presented === null ? undefined : findToken(access.tokens, presented);
   return match ? { allowed: true, scopeClient: match.clientId } : { allowed: false, error: new UnauthorizedError() };
 }
 

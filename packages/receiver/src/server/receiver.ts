@@ -14,6 +14,7 @@ import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { StoredCall } from '../store/llm-calls.js';
 import type { IngestRow } from '../store/span-links.js';
+import { inProcessApi } from './in-process-api.js';
 
 export interface ReceiverOptions {
   /** Batch by size and by time (defaults: 5,000 rows or 200 ms). */
@@ -43,6 +44,8 @@ export interface PluginContext {
   log: { write(text: string): void };
   /** Says that stored calls were rewritten (settled, repriced): plugins reload what they derived. */
   rewritten(): void;
+  /** The /api/v1 routes of every plugin, called in-process as a caller scoped to one client or none (null). */
+  callApi(path: string, scopeClient: string | null): Promise<Response>;
 }
 
 /**
@@ -56,6 +59,8 @@ export interface ReceiverPlugin {
 
 export interface PluginInstance {
   routes?: Hono;
+  /** Routes outside /api (the portal's pages): mounted at the root, the plugin checks access itself. */
+  pages?: Hono;
   onStored?(calls: readonly StoredCall[]): void;
   /** Stored calls changed after they were seen by onStored (see PluginContext.rewritten). */
   onRewritten?(): void;
@@ -98,7 +103,10 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const metrics = createMetrics(() => writer.pendingRows);
   const rewritten = () => plugins.forEach((p) => p.onRewritten?.());
   const log = options.log ?? { write: (t: string) => void process.stderr.write(t) };
-  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log }));
+  // Bound late: the API is made of the plugins' routes, and a plugin calls it only while serving a request.
+  const callApi = inProcessApi(() => api);
+  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log, callApi }));
+  const api = apiRoutes(plugins);
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow, PreparedBatch>({
@@ -145,7 +153,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
       if (!(await migrationsApplied(store, target))) return { ok: false, reason: 'migrations are not applied' };
       return { ok: true };
     },
-    api: apiRoutes(plugins),
+    api,
+    pages: plugins.flatMap((p) => (p.pages ? [p.pages] : [])),
   });
   return {
     app,

@@ -1,5 +1,6 @@
 import { formatUsd } from '@tokenledger/pricing';
 import { demoCalls } from '../../demo/demo-traffic.js';
+import { portalHint, untilInterrupted } from '../../demo/portal-hint.js';
 import { sendDemoSpans } from '../../demo/send-demo-spans.js';
 import { UsageError } from '../../errors.js';
 import type { UsageReport } from '../../reports/index.js';
@@ -34,7 +35,7 @@ function costTable(report: UsageReport): string {
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'send realistic sample traffic through the real OTLP path and print per-client costs',
-  help: `Usage: tokenledger demo [--endpoint URL] [--calls N] [--seed N]
+  help: `Usage: tokenledger demo [--endpoint URL] [--calls N] [--seed N] [--keep]
 
 Sends sample LLM calls for several clients (OpenAI, Anthropic, Gemini, Bedrock; streaming,
 cached, cache-write and reasoning tokens; some unattributed, unpriced and unmetered) as spans
@@ -43,14 +44,18 @@ from the reports API.
   --endpoint URL  a running receiver (default: start one in this process on a free port)
   --calls N       how many calls (default 3000)
   --seed N        the traffic's random seed (default 7)
+  --keep          keep the demo's receiver running on $PORT (default 4318) until Ctrl-C, and
+                  print the portal's URL and a token to sign in with
 Tokens: the first of TOKENLEDGER_INGEST_TOKENS and of TOKENLEDGER_API_TOKENS are sent when set.`,
-  options: { endpoint: { type: 'string' }, calls: { type: 'string' }, seed: { type: 'string' } },
+  options: { endpoint: { type: 'string' }, calls: { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } },
   async run({ values }, ctx) {
     const count = positiveInt(values.calls as string | undefined, '--calls', 3000);
     const seed = positiveInt(values.seed as string | undefined, '--seed', 7);
+    const keep = values.keep === true;
+    if (keep && values.endpoint) throw new UsageError('--keep keeps the demo\'s own receiver running: leave out --endpoint');
     const config = await ctx.loadConfig();
     let local: RunningServer | null = null;
-    if (!values.endpoint) local = await startServer({ ...config, server: { ...config.server, port: 0 } }, ctx.stderr, { plugins: defaultPlugins });
+    if (!values.endpoint) local = await startServer({ ...config, server: { ...config.server, port: keep ? config.server.port : 0 } }, ctx.stderr, { plugins: defaultPlugins });
     const endpoint = (values.endpoint as string | undefined) ?? local!.url;
     try {
       const now = new Date();
@@ -62,6 +67,13 @@ Tokens: the first of TOKENLEDGER_INGEST_TOKENS and of TOKENLEDGER_API_TOKENS are
       if (!res.ok) throw new Error(`the reports API answered ${res.status}: ${await res.text()}`);
       const report = (await res.json()) as UsageReport;
       ctx.stdout.write(`Cost per client, ${month.from} to ${month.to} (UTC), from GET /api/v1/usage:\n\n${costTable(report)}`);
+      ctx.stdout.write(`\n${portalHint(endpoint, config.server.apiTokens)}`);
+      if (keep) {
+        ctx.stdout.write('The receiver keeps running; Ctrl-C stops it.\n');
+        await untilInterrupted();
+      } else if (local) {
+        ctx.stdout.write('This receiver stops now: run the demo with --keep to keep it running and open the portal.\n');
+      }
       return 0;
     } finally {
       await local?.stop();

@@ -1,0 +1,2 @@
+/** The page of one client. */
+export const clientPath = (id: string) => `/portal/clients/${encodeURIComponent(id)}`;

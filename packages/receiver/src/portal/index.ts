@@ -1,0 +1,1 @@
+export { portalPlugin } from './portal-plugin.js';
