@@ -1,8 +1,14 @@
 import { request } from 'node:http';
-import { Hono } from 'hono';
-import type { ReceiverPlugin } from '../packages/receiver/src/server/receiver.js';
+import { createPricer, loadCatalog } from '../packages/pricing/src/index.js';
+import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import { parseFileConfig } from '../packages/receiver/src/config/load-config.js';
+import { USD } from '../packages/receiver/src/billing/invoice-currency.js';
+import { usdText } from '../packages/receiver/src/portal/portal-money.js';
+import { importFromApis } from '../packages/receiver/src/reconcile/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANTHROPIC_ADMIN_KEY, OPENAI_ADMIN_KEY, startFakeAdminApis, type FakeAdminApis } from './support/fake-admin-apis.js';
 import { PORTAL_API_TOKENS, PORTAL_TOKENS, startPortalReceiver, type PortalReceiver } from './support/portal-fixture.js';
+import { FAST_POLICY, reconcileProviderData, sourcesYaml } from './support/reconcile-fixture.js';
 
 interface Jar {
   cookies: Map<string, string>;
@@ -183,48 +189,41 @@ describe('portal without API tokens', () => {
   });
 });
 
+/** As JSX escapes text (small sums read "< $0.01"). */
+const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
 describe('the reconciliation slot of the operator view', () => {
   let r: PortalReceiver;
-  const asked: string[] = [];
-  // Answers GET /api/v1/reconciliation in the shape design.md fixes ("Reconciliation"), as the
-  // reconciliation feature will; the portal must show its rows and nothing when it has none.
-  const reconciliation: ReceiverPlugin = {
-    name: 'reconciliation-contract',
-    create() {
-      const routes = new Hono();
-      routes.get('/reconciliation', (c) => {
-        asked.push(c.req.url.slice(c.req.url.indexOf('?')));
-        const rows = c.req.query('from') === '2026-11-01'
-          ? [{ client: 'acme', provider_cost_usd: '9.100000000', tracked_cost_usd: '8.850000000', drift_usd: '0.250000000', drift_pct: '2.75', status: 'under_tracked' }]
-          : [];
-        return c.json({ from: c.req.query('from'), to: c.req.query('to'), group_by: ['client'], rows });
-      });
-      return { routes };
-    },
-  };
+  let fake: FakeAdminApis;
   beforeAll(async () => {
-    r = await startPortalReceiver('portal_recon', {}, [reconciliation]);
+    r = await startPortalReceiver('portal_recon');
+    fake = await startFakeAdminApis(reconcileProviderData());
+    const store = createStoreClient({ url: r.db.url, username: 'default', password: '', database: r.db.name, cluster: null });
+    const config = parseFileConfig(`reconcile:\n${sourcesYaml(fake)}`, 'test.yaml').reconcile!;
+    const range = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+    await importFromApis({ store, pricer: createPricer(loadCatalog({})), now: new Date() }, { config, adminKeys: { OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY }, range, policy: FAST_POLICY });
+    await store.close();
   });
-  afterAll(async () => r.stop());
+  afterAll(async () => {
+    await fake.close();
+    await r.stop();
+  });
 
-  it('shows drift per client once provider data is imported, and nothing for a month without any', async () => {
-    const page = await (await fetch(`${r.url}/portal?period=2026-11`)).text();
-    expect(asked[0]).toBe('?from=2026-11-01&to=2026-12-01&group_by=client');
+  it("shows the reconciliation API's drift per client for an imported month, and nothing for a month without any", async () => {
+    const api = (await (await fetch(`${r.url}/api/v1/reconciliation?from=2026-10-01&to=2026-11-01&group_by=client`)).json()) as { rows: Array<Record<string, string | null>> };
+    // October's provider report maps to acme, globex and unattributed usage (reconcile-fixture.ts).
+    expect(api.rows.map((row) => row.client).sort()).toEqual(['', 'acme', 'globex']);
+    const page = await (await fetch(`${r.url}/portal?period=2026-10`)).text();
     expect(page).toContain('Provider bill against tracked spend');
-    expect(page).toMatch(/<tr data-key="acme"><th scope="row">acme<\/th><td class="num">\$9\.10<\/td><td class="num">\$8\.85<\/td><td class="num">\$0\.25 \(2\.75%\)<\/td><td>under_tracked<\/td><\/tr>/);
-    const october = await (await fetch(`${r.url}/portal?period=2026-10`)).text();
-    expect(october).toContain('All clients');
-    expect(october).not.toContain('Provider bill against tracked spend');
-  });
-
-  it('shows no reconciliation at all on a receiver without the reconciliation API', async () => {
-    const plain = await startPortalReceiver('portal_norecon');
-    try {
-      const page = await (await fetch(`${plain.url}/portal?period=2026-11`)).text();
-      expect(page).toContain('Unattributed spend');
-      expect(page).not.toMatch(/reconciliation|Provider bill/i);
-    } finally {
-      await plain.stop();
+    for (const row of api.rows) {
+      const cells = new RegExp(`<tr data-key="${row.client}"><th scope="row">[^<]+</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td>([^<]+)</td></tr>`).exec(page);
+      expect(cells, `row of client "${row.client}"`).not.toBeNull();
+      expect(cells![1]).toBe(row.provider_cost_usd === null ? '—' : html(usdText(row.provider_cost_usd, USD)));
+      expect(cells![2]).toBe(html(usdText(row.tracked_cost_usd!, USD)));
+      expect(cells![4]).toBe(row.status);
     }
+    const november = await (await fetch(`${r.url}/portal?period=2026-11`)).text();
+    expect(november).toContain('All clients');
+    expect(november).not.toContain('Provider bill against tracked spend');
   });
 });

@@ -32,9 +32,12 @@ function ClientRow({ row, period }: { row: OperatorRow; period: string }) {
   );
 }
 
-/** RECONCILIATION SLOT: drift against the provider's bill, shown only once there is data to show. */
+/**
+ * Drift against the provider's bill, shown only for a month with an imported provider report: with
+ * none, every row is `no_provider_data` and the table would say nothing the client rows do not.
+ */
 function Reconciliation({ rows }: { rows: OperatorViewData['reconciliation'] }) {
-  if (rows === null || (Array.isArray(rows) && rows.length === 0)) return null;
+  if (rows === null || (Array.isArray(rows) && rows.every((r) => r.provider_cost_usd === null))) return null;
   if (!Array.isArray(rows)) return <section><h3>Reconciliation</h3><p class="error">{`Reconciliation is unavailable: ${rows.error}`}</p></section>;
   return (
     <section aria-labelledby="recon-h" class="table-wrap" tabindex={0}>
