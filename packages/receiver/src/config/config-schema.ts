@@ -93,6 +93,8 @@ export const fileConfigSchema = z
     settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
+    /** `tokenledger gateway` reads and validates this section (@tokenledger/gateway); serve ignores it. */
+    gateway: z.unknown().optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -11,6 +11,7 @@ import { settleCommand } from './settle.js';
 import { invoiceCommand } from './invoice.js';
 import { budgetsCommand } from './budgets.js';
 import { clientsCommand } from './clients.js';
+import { gatewayCommand } from './gateway.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
 export const commands: Command[] = [
@@ -26,4 +27,5 @@ export const commands: Command[] = [
   invoiceCommand,
   budgetsCommand,
   clientsCommand,
+  gatewayCommand,
 ];
