@@ -25,6 +25,7 @@ export function createGatewayApp(deps: ProxyDeps, log: GatewayLog): Hono {
     app.all(`${adapter.prefix}/*`, async (c) => {
       let response: Response;
       try {
+        if (deps.stopping()) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry', 503, 1);
         response = await proxyCall(deps, adapter, c.req.raw);
       } catch (error) {
         if (error instanceof GatewayError) {

@@ -24,6 +24,8 @@ export interface ProxyDeps {
   metrics: GatewayMetrics;
   /** Counts a call in flight until its response body is done (graceful shutdown waits for these). */
   track(): () => void;
+  /** True once a shutdown began: new calls are refused with 503 while the running ones finish. */
+  stopping(): boolean;
 }
 
 /** Who the call is for: the virtual key fixes the client; a header naming another client is ignored. */

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Pricer } from '@tokenledger/pricing';
 import { VirtualKeys } from '../auth/virtual-keys.js';
@@ -65,7 +66,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     },
   });
   const keys = new VirtualKeys(config.keys);
-  const app = createGatewayApp({ config, keys, guard, unstored, pricer: options.pricer, tracer: spans.tracer, metrics, track: () => inFlight.start() }, log);
+  const stopping = { value: false };
+  const app = createGatewayApp({ config, keys, guard, unstored, pricer: options.pricer, tracer: spans.tracer, metrics, track: () => inFlight.start(), stopping: () => stopping.value }, log);
   const { server, port } = await listen(app, config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.write(`tokenledger gateway listening on ${url} (${keys.passThrough ? 'pass-through mode: callers send their own provider keys' : `${config.keys.length} virtual keys`}; spans to ${config.receiverUrl})\n`);
@@ -74,12 +76,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port,
     flush: () => spans.forceFlush(),
     async stop() {
+      // New connections are refused at once, new calls on open keep-alive connections get a 503;
+      // running calls get drain_seconds, then whatever is still open is cut.
+      stopping.value = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
       const drained = await inFlight.drained(config.drainMs);
       if (!drained) log.write(`gateway: ${inFlight.count} calls still running after ${config.drainMs / 1000}s; closing their connections\n`);
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      // A call counts as done when its last byte is handed to the connection, just before the
+      // response ends: the connection gets a moment to finish before being cut.
+      const http = server as HttpServer;
+      const idle = setInterval(() => http.closeIdleConnections(), 20);
+      const cut = setTimeout(() => http.closeAllConnections(), drained ? 1000 : 0);
+      http.closeIdleConnections();
       await closed;
+      clearInterval(idle);
+      clearTimeout(cut);
       await spans.shutdown();
     },
   };
