@@ -96,7 +96,8 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 export function parseGatewayConfig(section: unknown, env: Record<string, string | undefined>, port = 4000): GatewayConfig {
   const file = gatewaySectionSchema.safeParse(section ?? {});
   if (!file.success) throw new GatewayConfigError(describe('gateway', file.error));
-  const vars = gatewayEnvSchema.safeParse(env);
+  // An empty variable is an unset one: compose's `${OPENAI_API_KEY:-}` passes "" when the host has none.
+  const vars = gatewayEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!vars.success) throw new GatewayConfigError(describe('environment', vars.error));
   const g = file.data;
   const e = vars.data;
