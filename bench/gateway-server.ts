@@ -3,7 +3,8 @@
  * memory figures are its own and it does not share an event loop with the bench's client and fake
  * upstream. It also runs the fake receiver (acknowledges every OTLP export; no budgets), whose
  * work is small next to the gateway's. Messages: sends { url } once listening; on 'memory' sends
- * { heapMiB, rssMiB } after the span queue is flushed and a full collection; on 'stop' stops.
+ * { heapMiB, rssMiB } after the span queue is flushed and a full collection; on 'cpu' sends its
+ * CPU time so far { micros } (user + system); on 'stop' stops.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,10 @@ const gateway = await startGateway(config, { pricer: createPricer(loadCatalog())
 process.send!({ url: gateway.url });
 process.on('message', (message) => {
   void (async () => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ micros: user + system });
+    }
     if (message === 'memory') {
       await gateway.flush();
       global.gc?.();
