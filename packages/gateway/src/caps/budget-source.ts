@@ -1,4 +1,4 @@
-import { usdToNanos } from '@tokenledger/pricing';
+import { LruCache, usdToNanos } from '@tokenledger/pricing';
 import { z } from 'zod';
 
 /** The parts of `GET /api/v1/budgets/:client` a cap needs; other fields are ignored. */
@@ -32,7 +32,8 @@ export interface BudgetSourceOptions {
  * one request in flight per client at a time, however many calls arrive together.
  */
 export class BudgetSource {
-  private readonly cache = new Map<string, BudgetSnapshot>();
+  /** Client names come from callers' headers in pass-through mode: bounded. */
+  private readonly cache = new LruCache<string, BudgetSnapshot>(10_000);
   private readonly pending = new Map<string, Promise<BudgetSnapshot>>();
 
   constructor(private readonly options: BudgetSourceOptions) {}

@@ -67,3 +67,19 @@ describe('CapGuard', () => {
     clock.now = start;
   });
 });
+
+describe('UnstoredSpend.sweep', () => {
+  it('forgets entries stored before the oldest answer in use and reservations whose span was lost', () => {
+    const unstored = new UnstoredSpend();
+    unstored.reserve('stored-old', 'acme', 5n, 0);
+    unstored.reserve('stored-new', 'acme', 7n, 0);
+    unstored.reserve('lost', 'acme', 11n, 0);
+    unstored.reserve('running', 'acme', 13n, 5000);
+    unstored.stored('stored-old', 1000);
+    unstored.stored('stored-new', 3000);
+    unstored.sweep(2000, 4000);
+    expect(unstored.size).toBe(2);
+    // An answer asked at 2500 predates stored-new: it and the running call still count.
+    expect(unstored.pendingFor('acme', 2500)).toBe(20n);
+  });
+});

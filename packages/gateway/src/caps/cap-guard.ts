@@ -44,7 +44,7 @@ export class CapGuard {
       const taken = this.deps.rates.take(call.key.slot, call.key.rpm, now);
       if (!taken.ok) throw new GatewayError('rate_limit_exceeded', `over the key's limit of ${call.key.rpm} requests per minute`, 429, taken.retryAfterSeconds);
     }
-    if (call.client !== undefined) this.deps.unstored.reserve(call.id, call.client, call.estimateNanos);
+    if (call.client !== undefined) this.deps.unstored.reserve(call.id, call.client, call.estimateNanos, now);
   }
 
   private async snapshot(client: string) {

@@ -1,6 +1,7 @@
 interface Entry {
   client: string;
   nanos: bigint;
+  reservedAt: number;
   /** When the receiver acknowledged the span (stored it); null while the call runs or its span waits. */
   storedAt: number | null;
 }
@@ -16,8 +17,8 @@ export class UnstoredSpend {
   private readonly entries = new Map<string, Entry>();
   private readonly byClient = new Map<string, Set<string>>();
 
-  reserve(id: string, client: string, nanos: bigint): void {
-    this.entries.set(id, { client, nanos, storedAt: null });
+  reserve(id: string, client: string, nanos: bigint, at: number): void {
+    this.entries.set(id, { client, nanos, reservedAt: at, storedAt: null });
     const ids = this.byClient.get(client) ?? new Set<string>();
     ids.add(id);
     this.byClient.set(client, ids);
@@ -51,6 +52,23 @@ export class UnstoredSpend {
     }
     if (ids.size === 0) this.byClient.delete(client);
     return total;
+  }
+
+  /**
+   * Forgets entries that no budget answer in use can miss: stored before `storedBefore` (older than
+   * any answer the cache still hands out), or reserved before `reservedBefore` and never stored (a
+   * span the SDK dropped: the receiver will never count it either). Keeps memory bounded for
+   * clients that stop calling.
+   */
+  sweep(storedBefore: number, reservedBefore: number): void {
+    for (const [id, entry] of this.entries) {
+      const gone = entry.storedAt === null ? entry.reservedAt < reservedBefore : entry.storedAt < storedBefore;
+      if (!gone) continue;
+      this.entries.delete(id);
+      const ids = this.byClient.get(entry.client);
+      ids?.delete(id);
+      if (ids?.size === 0) this.byClient.delete(entry.client);
+    }
   }
 
   get size(): number {

@@ -99,7 +99,7 @@ export async function proxyCall(deps: ProxyDeps, adapter: ProviderAdapter, reque
   const call = raw === undefined ? undefined : adapter.plan(request.method, url.pathname.slice(adapter.prefix.length), raw);
   const target = upstreamUrl(deps, adapter, url);
   const headers = upstreamRequest(deps, adapter, request, target, key);
-  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal: request.signal, redirect: 'manual' };
+  const init: RequestInit = { method: request.method, headers, signal: request.signal, redirect: 'manual' };
   if (call === undefined) {
     if (raw !== undefined) init.body = raw;
     const release = deps.track();

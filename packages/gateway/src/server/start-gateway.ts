@@ -12,6 +12,9 @@ import { createGatewayMetrics } from '../http/gateway-metrics.js';
 import { createSpanPipeline } from '../spans/span-pipeline.js';
 import { InFlight } from './in-flight.js';
 
+/** A call reserved this long ago whose span never reached the receiver is taken as lost. */
+const LOST_SPAN_MS = 3_600_000;
+
 export interface RunningGateway {
   url: string;
   port: number;
@@ -53,6 +56,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       if (!stored) log.write(`gateway: ${ids.length} spans were not stored by the receiver at ${config.receiverUrl}\n`);
       const at = now();
       for (const id of ids) unstored.stored(id, at);
+      // A budget answer is reused for at most budgetMaxAgeMs: entries stored before that are in every answer in use.
+      unstored.sweep(at - config.budgetMaxAgeMs - 1000, at - LOST_SPAN_MS);
     },
   });
   const guard = new CapGuard({
