@@ -248,8 +248,12 @@ describe('virtual keys', () => {
     expect(openai.requests.length).toBe(before);
     const metrics = await (await fetch(`${keyed.url}/metrics`)).text();
     expect(metrics).toContain('tokenledger_gateway_refused_total{provider="openai",reason="unknown_key"} 1');
-    for (const secret of [wrong, ...Object.values(VIRTUAL), ...Object.values(REAL_KEYS)]) {
-      expect(text + metrics + logs.join('')).not.toContain(secret);
+    // Every stored row the gateway's spans produced, all columns, as text.
+    await keyed.flush();
+    const rows = await (await r.db.client.query({ query: `SELECT * FROM ${r.db.name}.llm_calls`, format: 'TabSeparated' })).text();
+    expect(rows).toContain('gw-keyed');
+    for (const secret of [wrong, ...Object.values(VIRTUAL), ...Object.values(REAL_KEYS), 'sk-caller-own', 'sk-ant-caller', 'gm-caller']) {
+      expect(text + metrics + logs.join('') + rows).not.toContain(secret);
     }
   });
 
