@@ -36,7 +36,7 @@ export function createGatewayApp(deps: ProxyDeps, log: GatewayLog): Hono {
           response = new Response(null, { status: 499 });
         } else {
           log.write(`gateway: ${adapter.name} call failed: ${(error as Error).name}\n`);
-          response = errorResponse(c, adapter, new GatewayError('config', 'internal gateway error', 500));
+          response = errorResponse(c, adapter, new GatewayError('internal', 'internal gateway error', 500));
         }
       }
       deps.metrics.requests.inc({ provider: adapter.name, status: String(response.status) });
