@@ -59,7 +59,7 @@ describe('streams', () => {
       expect(first.value && 'usage' in first.value).toBe(false);
       abort.abort();
       await held.aborted;
-      await expect.poll(async () => (await (await fetch(`${gw.url}/metrics`)).text()).includes('tokenledger_gateway_in_flight 0')).toBe(true);
+      await expect.poll(async () => (await (await fetch(`${gw.url}/metrics`)).text()).includes('tokenledger_gateway_in_flight 0'), { timeout: 10_000 }).toBe(true);
     } finally {
       await gw.stop();
       await held.close();
