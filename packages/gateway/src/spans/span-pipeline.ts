@@ -12,19 +12,34 @@ const SUCCESS = 0;
  * only what it stored, so from then on its budget answer includes those calls.
  */
 class AcknowledgingExporter implements SpanExporter {
+  private readonly inFlight = new Set<Promise<void>>();
+
   constructor(
     private readonly inner: SpanExporter,
     private readonly onDone: (spanIds: string[], stored: boolean) => void,
   ) {}
 
   export(spans: ReadableSpan[], done: Parameters<SpanExporter['export']>[1]): void {
+    let settle = () => undefined as void;
+    const exported = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.add(exported);
     this.inner.export(spans, (result) => {
       this.onDone(
         spans.map((s) => s.spanContext().spanId),
         result.code === SUCCESS,
       );
+      this.inFlight.delete(exported);
+      settle();
       done(result);
     });
+  }
+
+  /**
+   * Resolves once every export already handed over has been answered. The batch processor's
+   * forceFlush exports what is queued but does not wait for a batch its timer already sent.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   shutdown(): Promise<void> {
@@ -38,6 +53,7 @@ class AcknowledgingExporter implements SpanExporter {
 
 export interface SpanPipeline {
   tracer: Tracer;
+  /** Sends every finished span and resolves once the receiver answered for all of them. */
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -60,7 +76,14 @@ export function createSpanPipeline(options: SpanPipelineOptions): SpanPipeline {
   });
   return {
     tracer: provider.getTracer(GATEWAY_SCOPE),
-    forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    async forceFlush() {
+      await provider.forceFlush();
+      await exporter.settled();
+    },
+    async shutdown() {
+      await provider.forceFlush();
+      await exporter.settled();
+      await provider.shutdown();
+    },
   };
 }
