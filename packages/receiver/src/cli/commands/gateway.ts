@@ -23,12 +23,13 @@ $ANTHROPIC_API_KEY or $GEMINI_API_KEY upstream; without, callers' own keys pass 
 SIGINT or SIGTERM stops it after calls in flight finish and their spans are sent.`,
   options: { port: { type: 'string' } },
   async run(args, ctx) {
+    const listenPort = port(args.values.port);
     const app = await ctx.loadConfig();
     let config;
     try {
-      config = parseGatewayConfig(app.file.gateway, ctx.env ?? {}, port(args.values.port));
+      config = parseGatewayConfig(app.file.gateway, ctx.env ?? {}, listenPort);
     } catch (error) {
-      if (error instanceof UsageError) throw error;
+      // GatewayConfigError names the key; the file it came from is ours to add.
       throw new ConfigError(`${app.configPath ?? 'tokenledger.yaml'}: ${(error as Error).message}`);
     }
     const gateway = await startGateway(config, { pricer: buildPricer(app), log: ctx.stderr });
