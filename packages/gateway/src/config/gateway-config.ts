@@ -3,6 +3,7 @@ import { GatewayConfigError } from '../errors.js';
 
 const upstreamSchema = z.object({ base_url: z.url() }).strict();
 
+/** The receiver's rule for `clients[].id` (config-schema.ts there; this package cannot import the receiver, which imports it). */
 const clientId = z
   .string()
   .min(1)
