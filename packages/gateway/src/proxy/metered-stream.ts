@@ -55,14 +55,17 @@ export function meterStream(body: ReadableStream<Uint8Array>, options: MeterStre
     ended = true;
     options.onEnd(how, error);
   };
-  const finish = () => {
+  /** Reads what the stream ended with; returns the text a filtered stream still owes the caller. */
+  const finish = (): string => {
     const rest = decoder.decode() + splitter.rest();
-    if (options.sse && rest !== '') observe(rest, options.reader);
+    let owed = '';
+    if (options.sse && rest !== '' && observe(rest, options.reader)) owed = options.filter ? withoutNullUsage(rest) : '';
     if (!options.sse) {
       const parsed = parse(json + rest);
       for (const chunk of Array.isArray(parsed) ? parsed : [parsed]) if (chunk !== undefined) options.reader.onChunk(chunk);
     }
     end('complete');
+    return owed;
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -77,7 +80,8 @@ export function meterStream(body: ReadableStream<Uint8Array>, options: MeterStre
             return;
           }
           if (next.done) {
-            finish();
+            const owed = finish();
+            if (owed !== '') controller.enqueue(encoder.encode(owed));
             controller.close();
             return;
           }
