@@ -10,6 +10,7 @@ export default defineConfig({
       '@tokenledger/pricing': src('pricing'),
       '@tokenledger/receiver': src('receiver'),
       '@tokenledger/otel': src('otel'),
+      '@tokenledger/gateway': src('gateway'),
     },
   },
   test: {

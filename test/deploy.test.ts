@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { envSchema } from '../packages/receiver/src/config/config-schema.js';
 import { parseFileConfig } from '../packages/receiver/src/config/load-config.js';
+import { parseGatewayConfig } from '../packages/gateway/src/config/gateway-config.js';
 
 // Nothing here runs Docker, Kubernetes or a Collector: these tests hold the deploy files to each other
 // and to the code (names, ports, paths, env), which is where such files silently rot.
@@ -196,7 +197,7 @@ describe('kubernetes/', () => {
   it('lists only files that exist', () => {
     for (const file of kustomization.resources) expect(existsSync(join(root, dir, file)), file).toBe(true);
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ConfigMap', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'PodDisruptionBudget', 'Secret', 'Service'],
+      ['ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'PodDisruptionBudget', 'Secret', 'Secret', 'Service', 'Service'],
     );
   });
 
@@ -286,3 +287,56 @@ describe('the Dockerfile copies only files the repository has', () => {
     for (const source of sources) expect(existsSync(new URL(`../${source}`, import.meta.url)), source).toBe(true);
   });
 });
+
+describe('the gateway in deploy/', () => {
+  /** `--port N` of a `tokenledger gateway` command line. */
+  const portOf = (args: string[]) => {
+    expect(args.slice(0, 1)).toEqual(['gateway']);
+    return Number(args[args.indexOf('--port') + 1]);
+  };
+
+  it('compose: one image, the receiver as its receiver with the receiver tokens, and the port it listens on published', () => {
+    const gateway = compose.services.gateway!;
+    expect(gateway.build).toEqual(compose.services.receiver?.build);
+    const port = portOf(gateway.command!);
+    const raw = gateway.environment ?? {};
+    const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, composeDefaults(String(v))]));
+    const file = parseFileConfig(read('deploy/tokenledger.yaml'), 'deploy/tokenledger.yaml');
+    const config = parseGatewayConfig(file.gateway, env, port);
+    expect(config).toMatchObject({ receiverUrl: 'http://receiver:4318', host: '0.0.0.0', port: 4000 });
+    expect(env.TOKENLEDGER_CONFIG).toBe(mounts('gateway').find((m) => m.source === './tokenledger.yaml')?.target);
+    const receiverEnv = compose.services.receiver?.environment ?? {};
+    expect(raw.TOKENLEDGER_RECEIVER_INGEST_TOKEN).toBe(receiverEnv.TOKENLEDGER_INGEST_TOKENS);
+    expect(raw.TOKENLEDGER_RECEIVER_API_TOKEN).toBe(receiverEnv.TOKENLEDGER_API_TOKENS);
+    expect((compose.services.gateway as { ports: string[] }).ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    expect(gateway.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+  });
+
+  it('kubernetes: its own Deployment and Service on the port it listens on, apart from the receiver pods', () => {
+    const objects = readDocs<K8sObject & { spec: Record<string, unknown> }>('deploy/kubernetes/gateway.yaml');
+    const kinds = (kind: string) => objects.filter((o) => o.kind === kind);
+    type Container = { args: string[]; ports: { name: string; containerPort: number }[]; env: { name: string; value: string }[]; livenessProbe: { httpGet: { path: string; port: string } }; readinessProbe: { httpGet: { path: string; port: string } }; envFrom: { secretRef: { name: string } }[] };
+    const deployment = kinds('Deployment')[0] as unknown as { spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: Container[]; volumes: { configMap: { name: string } }[] } } } };
+    const container = deployment.spec.template.spec.containers[0]!;
+    const port = portOf(container.args);
+    const named = (name: string) => container.ports.find((p) => p.name === name)?.containerPort;
+    expect(named(container.livenessProbe.httpGet.port)).toBe(port);
+    expect(named(container.readinessProbe.httpGet.port)).toBe(port);
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    const service = kinds('Service')[0] as unknown as { spec: { selector: Record<string, string>; ports: { targetPort: string }[] } };
+    expect(named(service.spec.ports[0]!.targetPort)).toBe(port);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    const receiverService = readDocs<{ spec: { selector: Record<string, string> } }>('deploy/kubernetes/service.yaml')[0]!;
+    expect(deployment.spec.template.metadata.labels).not.toMatchObject(receiverService.spec.selector);
+    // Its env, its Secret and the shared tokenledger.yaml make a config the gateway accepts.
+    const secret = kinds('Secret')[0] as unknown as { metadata: { name: string }; stringData: Record<string, string> };
+    expect(container.envFrom[0]!.secretRef.name).toBe(secret.metadata.name);
+    const env = { ...Object.fromEntries(container.env.map((e) => [e.name, e.value])), ...secret.stringData };
+    const configMaps = readDocs<{ metadata: { name: string }; data: Record<string, string> }>('deploy/kubernetes/configmap.yaml');
+    const yaml = configMaps.find((c) => c.metadata.name === deployment.spec.template.spec.volumes[0]!.configMap.name)!.data['tokenledger.yaml']!;
+    const config = parseGatewayConfig(parseFileConfig(yaml, 'configmap').gateway, env, port);
+    expect(new URL(config.receiverUrl).hostname).toBe('tokenledger.tokenledger.svc.cluster.local');
+    expect(config.host).toBe('0.0.0.0');
+  });
+});
+

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as gateway from '@tokenledger/gateway';
 import * as otel from '@tokenledger/otel';
 import * as pricing from '@tokenledger/pricing';
 import * as receiver from '@tokenledger/receiver';
@@ -20,5 +21,10 @@ describe('each package exposes its public surface from src/index.ts', () => {
     for (const name of ['register', 'TokenLedgerSpanProcessor', 'withAttribution', 'instrumentOpenAI', 'instrumentAnthropic', 'instrumentGoogleGenAI', 'createBudgetGuard'] as const) {
       expect(otel[name], name).toBeDefined();
     }
+  });
+
+  it('@tokenledger/gateway starts the metering proxy from its config section', () => {
+    for (const name of ['startGateway', 'parseGatewayConfig', 'gatewaySectionSchema', 'sha256'] as const) expect(gateway[name], name).toBeDefined();
+    expect(gateway.parseGatewayConfig({}, {}).upstreams).toEqual(gateway.DEFAULT_UPSTREAMS);
   });
 });

@@ -37,3 +37,10 @@ export {
   BudgetUnavailableError,
   type BudgetFigures,
 } from './errors.js';
+// Provider response readers and the span keys they fill, shared with @tokenledger/gateway so a
+// call metered at the proxy is read exactly as the SDK wrappers read it.
+export { readChatCompletion, readResponse, readEmbeddings, chatStreamReader, responsesStreamReader } from './instrument/openai-read.js';
+export { readMessage, messageStreamReader } from './instrument/anthropic-read.js';
+export { readGenerateContent, generateContentStreamReader } from './instrument/google-genai-read.js';
+export { setResponseAttributes, type GenAiResponse, type GenAiUsage } from './instrument/genai-span.js';
+export type { StreamReader } from './instrument/call-runner.js';

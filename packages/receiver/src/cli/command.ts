@@ -11,6 +11,8 @@ export interface CommandContext {
   stderr: Output;
   /** Loads and validates tokenledger.yaml + env once; throws ConfigError naming the bad key. */
   loadConfig(): Promise<AppConfig>;
+  /** The process environment, for commands whose settings are not in AppConfig (the gateway's provider keys). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ParsedArgs {

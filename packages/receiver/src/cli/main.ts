@@ -44,6 +44,7 @@ function contextFor(io: MainIo, values: Record<string, unknown>): CommandContext
   return {
     stdout: io.stdout,
     stderr: io.stderr,
+    env: io.env,
     loadConfig: () =>
       (cached ??= loadConfig({
         env: io.env,

@@ -115,6 +115,8 @@ export const fileConfigSchema = z
     /** What a span may claim (docs/receiver.md "Limits on what a span may claim"). */
     limits: limitsSchema.default(limitsSchema.parse({})),
     portal: portalSchema.default({ title: 'TokenLedger', accent_color: '#2563eb' }),
+    /** `tokenledger gateway` reads and validates this section (@tokenledger/gateway); serve ignores it. */
+    gateway: z.unknown().optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

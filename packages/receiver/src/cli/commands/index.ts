@@ -12,6 +12,7 @@ import { invoiceCommand } from './invoice.js';
 import { budgetsCommand } from './budgets.js';
 import { clientsCommand } from './clients.js';
 import { reconcileCommand } from './reconcile.js';
+import { gatewayCommand } from './gateway.js';
 
 /** Every CLI command, in the order `tokenledger --help` lists them. */
 export const commands: Command[] = [
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   budgetsCommand,
   clientsCommand,
   reconcileCommand,
+  gatewayCommand,
 ];

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { attributionAttributes, readAttribution } from './metering-tags.js';
+
+const from = (headers: Record<string, string>) => readAttribution((name) => headers[name]);
+
+describe('readAttribution', () => {
+  it('maps client, project, feature, env and user to the attribution keys and the rest to tags', () => {
+    const a = from({ 'x-metering-tags': '{"client":"acme","project":"chatbot","feature":"faq","env":"production","user":"u-7","team":"support"}' });
+    expect(attributionAttributes(a)).toEqual({
+      'tokenledger.client.id': 'acme',
+      'tokenledger.project': 'chatbot',
+      'tokenledger.feature': 'faq',
+      'deployment.environment.name': 'production',
+      'user.id': 'u-7',
+      'tokenledger.tag.team': 'support',
+    });
+  });
+
+  it('reads X-TokenLedger-Client / -Project / -Feature; X-Metering-Tags wins where both name a field', () => {
+    expect(from({ 'x-tokenledger-client': 'acme', 'x-tokenledger-project': 'kb', 'x-tokenledger-feature': 'search' })).toEqual({ client: 'acme', project: 'kb', feature: 'search', tags: {} });
+    expect(from({ 'x-tokenledger-client': 'acme', 'x-metering-tags': '{"client":"globex"}' }).client).toBe('globex');
+  });
+
+  it('a call without attribution headers is unattributed, not refused', () => {
+    expect(attributionAttributes(from({}))).toEqual({});
+  });
+
+  it.each([
+    ['{"client": acme', 'X-Metering-Tags: not valid JSON (expected an object of strings, e.g. {"client":"acme","feature":"faq"})'],
+    ['["acme"]', 'X-Metering-Tags: expected a JSON object of strings'],
+    ['"acme"', 'X-Metering-Tags: expected a JSON object of strings'],
+    ['{"client": 7}', 'X-Metering-Tags: "client" is not a string'],
+    ['{"bad name": "x"}', 'X-Metering-Tags: tag name "bad name": letters, digits and _ . - only, 1 to 128 characters'],
+    [`{"note":"${'x'.repeat(1025)}"}`, 'X-Metering-Tags: "note" is longer than 1024 characters'],
+    [`{"a":"${'x'.repeat(9000)}"}`, 'X-Metering-Tags: longer than 8192 bytes'],
+  ])('refuses %s with a 400 naming the header', (header, message) => {
+    expect(() => from({ 'x-metering-tags': header })).toThrow(expect.objectContaining({ code: 'bad_request', status: 400, message }));
+  });
+});

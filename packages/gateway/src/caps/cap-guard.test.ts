@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetSnapshot, BudgetSource } from './budget-source.js';
+import { CapGuard } from './cap-guard.js';
+import { RateWindow } from './rate-window.js';
+import { UnstoredSpend } from './unstored-spend.js';
+
+const USD = 1_000_000_000n;
+const periodEnd = new Date('2026-12-01T00:00:00Z');
+
+function guardWith(snapshot: () => BudgetSnapshot, clock: { now: number }) {
+  const unstored = new UnstoredSpend();
+  const budgets = { get: async () => snapshot() } as unknown as BudgetSource;
+  const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined });
+  return { guard, unstored };
+}
+
+describe('CapGuard', () => {
+  const clock = { now: Date.parse('2026-11-30T23:00:00Z') };
+  const capped = (spent: bigint, askedAt = clock.now - 1): BudgetSnapshot => ({ budgetNanos: 10n * USD, spentNanos: spent, hardCap: true, periodEnd, askedAt });
+
+  it('refuses a hard-capped client whose stored spend reached the budget, Retry-After until the period ends', async () => {
+    const { guard } = guardWith(() => capped(10n * USD), clock);
+    await expect(guard.admit({ id: 'a', client: 'acme', key: undefined, estimateNanos: 1n })).rejects.toMatchObject({ code: 'budget_exceeded', status: 429, retryAfterSeconds: 3600 });
+  });
+
+  it('counts its own reservations: of a burst, only the calls that fit before the cap go through', async () => {
+    const { guard } = guardWith(() => capped(6n * USD), clock);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => guard.admit({ id: `s${i}`, client: 'acme', key: undefined, estimateNanos: 2n * USD })));
+    // 6 stored + 2 reserved = 8 < 10 lets the second in; at 10 the third is refused.
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+
+  it('a settled call counts until a budget answer asked for after its span was stored includes it', async () => {
+    let snapshot = capped(9n * USD);
+    const { guard, unstored } = guardWith(() => snapshot, clock);
+    await guard.admit({ id: 'one', client: 'acme', key: undefined, estimateNanos: 2n * USD });
+    unstored.settle('one', USD);
+    unstored.stored('one', clock.now);
+    // The answer in hand predates the store: 9 + 1 = 10, used up.
+    await expect(guard.admit({ id: 'two', client: 'acme', key: undefined, estimateNanos: 1n })).rejects.toMatchObject({ code: 'budget_exceeded' });
+    // A newer answer includes it (10 stored): refused on the stored figure alone, and the entry is
+    // forgotten, so it is not counted twice once the budget is raised.
+    snapshot = { ...capped(10n * USD, clock.now + 1) };
+    await expect(guard.admit({ id: 'three', client: 'acme', key: undefined, estimateNanos: 1n })).rejects.toMatchObject({ code: 'budget_exceeded' });
+    expect(unstored.size).toBe(0);
+    snapshot = { ...capped(10n * USD, clock.now + 2), budgetNanos: 20n * USD };
+    await expect(guard.admit({ id: 'four', client: 'acme', key: undefined, estimateNanos: 1n })).resolves.toBeUndefined();
+  });
+
+  it('lets clients without a hard cap or a budget through', async () => {
+    const { guard } = guardWith(() => ({ ...capped(99n * USD), hardCap: false }), clock);
+    await expect(guard.admit({ id: 'x', client: 'acme', key: undefined, estimateNanos: 1n })).resolves.toBeUndefined();
+    const none = guardWith(() => ({ ...capped(0n), budgetNanos: null }), clock);
+    await expect(none.guard.admit({ id: 'y', client: 'acme', key: undefined, estimateNanos: 1n })).resolves.toBeUndefined();
+  });
+
+  it('rpm: the key limit over a sliding minute, Retry-After until the oldest call ages out', async () => {
+    const { guard } = guardWith(() => ({ ...capped(0n), budgetNanos: null }), clock);
+    const key = { client: 'acme', rpm: 2, slot: 0 };
+    const start = clock.now;
+    await guard.admit({ id: '1', client: 'acme', key, estimateNanos: 0n });
+    clock.now = start + 20_000;
+    await guard.admit({ id: '2', client: 'acme', key, estimateNanos: 0n });
+    await expect(guard.admit({ id: '3', client: 'acme', key, estimateNanos: 0n })).rejects.toMatchObject({ code: 'rate_limit_exceeded', retryAfterSeconds: 40 });
+    clock.now = start + 60_001;
+    await expect(guard.admit({ id: '4', client: 'acme', key, estimateNanos: 0n })).resolves.toBeUndefined();
+    clock.now = start;
+  });
+});
+
+describe('UnstoredSpend.sweep', () => {
+  it('forgets entries stored before the oldest answer in use and reservations whose span was lost', () => {
+    const unstored = new UnstoredSpend();
+    unstored.reserve('stored-old', 'acme', 5n, 0);
+    unstored.reserve('stored-new', 'acme', 7n, 0);
+    unstored.reserve('lost', 'acme', 11n, 0);
+    unstored.reserve('running', 'acme', 13n, 5000);
+    unstored.stored('stored-old', 1000);
+    unstored.stored('stored-new', 3000);
+    unstored.sweep(2000, 4000);
+    expect(unstored.size).toBe(2);
+    // An answer asked at 2500 predates stored-new: it and the running call still count.
+    expect(unstored.pendingFor('acme', 2500)).toBe(20n);
+  });
+});

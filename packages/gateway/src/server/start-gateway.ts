@@ -1,0 +1,102 @@
+import type { Server as HttpServer } from 'node:http';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Pricer } from '@tokenledger/pricing';
+import { VirtualKeys } from '../auth/virtual-keys.js';
+import { BudgetSource } from '../caps/budget-source.js';
+import { CapGuard } from '../caps/cap-guard.js';
+import { RateWindow } from '../caps/rate-window.js';
+import { UnstoredSpend } from '../caps/unstored-spend.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { createGatewayApp, type GatewayLog } from '../http/gateway-app.js';
+import { createGatewayMetrics } from '../http/gateway-metrics.js';
+import { createSpanPipeline } from '../spans/span-pipeline.js';
+import { InFlight } from './in-flight.js';
+
+/** A call reserved this long ago whose span never reached the receiver is taken as lost. */
+const LOST_SPAN_MS = 3_600_000;
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Spans finished so far are sent to the receiver; resolves once it answered. */
+  flush(): Promise<void>;
+  /** Stops taking connections, waits for calls in flight (up to drain_seconds), flushes spans. */
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Prices the estimate reserved at request time and the settled cost; the receiver's own catalog and overrides. */
+  pricer: Pricer;
+  log?: GatewayLog;
+  now?: () => number;
+  /** Finished spans wait at most this long for their batch (default 1000 ms). */
+  spanDelayMs?: number;
+}
+
+function listen(app: { fetch: (r: Request) => Response | Promise<Response> }, host: string, port: number): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}
+
+/** `tokenledger gateway`: the proxy on `config.port`, spans to the receiver, caps from its budgets API. */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<RunningGateway> {
+  const log = options.log ?? { write: () => undefined };
+  const now = options.now ?? (() => Date.now());
+  const inFlight = new InFlight();
+  const metrics = createGatewayMetrics(() => inFlight.count);
+  const unstored = new UnstoredSpend();
+  const spans = createSpanPipeline({
+    receiverUrl: config.receiverUrl,
+    ingestToken: config.ingestToken,
+    scheduledDelayMillis: options.spanDelayMs,
+    onExported(ids, stored) {
+      // A batch the receiver refused is not retried by then: counting it on would block the client for good.
+      if (!stored) log.write(`gateway: ${ids.length} spans were not stored by the receiver at ${config.receiverUrl}\n`);
+      const at = now();
+      for (const id of ids) unstored.stored(id, at);
+      // A budget answer is reused for at most budgetMaxAgeMs: entries stored before that are in every answer in use.
+      unstored.sweep(at - config.budgetMaxAgeMs - 1000, at - LOST_SPAN_MS);
+    },
+  });
+  const guard = new CapGuard({
+    budgets: new BudgetSource({ receiverUrl: config.receiverUrl, apiToken: config.apiToken, maxAgeMs: config.budgetMaxAgeMs, now }),
+    unstored,
+    rates: new RateWindow(),
+    now,
+    onBudgetUnavailable(client, error) {
+      metrics.budgetUnavailable.inc();
+      log.write(`gateway: budget of "${client}" unavailable (${(error as Error).message}); call let through\n`);
+    },
+  });
+  const keys = new VirtualKeys(config.keys);
+  const stopping = { value: false };
+  const app = createGatewayApp({ config, keys, guard, unstored, pricer: options.pricer, tracer: spans.tracer, metrics, track: () => inFlight.start(), stopping: () => stopping.value }, log);
+  const { server, port } = await listen(app, config.host, config.port);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.write(`tokenledger gateway listening on ${url} (${keys.passThrough ? 'pass-through mode: callers send their own provider keys' : `${config.keys.length} virtual keys`}; spans to ${config.receiverUrl})\n`);
+  return {
+    url,
+    port,
+    flush: () => spans.forceFlush(),
+    async stop() {
+      // New connections are refused at once, new calls on open keep-alive connections get a 503;
+      // running calls get drain_seconds, then whatever is still open is cut.
+      stopping.value = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const drained = await inFlight.drained(config.drainMs);
+      if (!drained) log.write(`gateway: ${inFlight.count} calls still running after ${config.drainMs / 1000}s; closing their connections\n`);
+      // A call counts as done when its last byte is handed to the connection, just before the
+      // response ends: the connection gets a moment to finish before being cut.
+      const http = server as HttpServer;
+      const idle = setInterval(() => http.closeIdleConnections(), 20);
+      const cut = setTimeout(() => http.closeAllConnections(), drained ? 1000 : 0);
+      http.closeIdleConnections();
+      await closed;
+      clearInterval(idle);
+      clearTimeout(cut);
+      await spans.shutdown();
+    },
+  };
+}
