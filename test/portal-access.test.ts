@@ -218,7 +218,7 @@ describe('the reconciliation slot of the operator view', () => {
     for (const row of api.rows) {
       const cells = new RegExp(`<tr data-key="${row.client}"><th scope="row">[^<]+</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td>([^<]+)</td></tr>`).exec(page);
       expect(cells, `row of client "${row.client}"`).not.toBeNull();
-      expect(cells![1]).toBe(row.provider_cost_usd === null ? '—' : html(usdText(row.provider_cost_usd, USD)));
+      expect(cells![1]).toBe(row.provider_cost_usd === null ? '—' : html(usdText(row.provider_cost_usd!, USD)));
       expect(cells![2]).toBe(html(usdText(row.tracked_cost_usd!, USD)));
       expect(cells![4]).toBe(row.status);
     }
