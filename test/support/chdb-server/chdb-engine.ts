@@ -7,7 +7,7 @@ import { insertTarget, isRead, settingsList, splitFormat, withSettings, type Set
  *
  * chdb runs the queries of a session one after another anyway (three concurrent `sleep(1)`
  * take three seconds), so a queue in front of it costs nothing and makes session state safe to
- * use per request: the SET that carries a DDL statement's URL settings and the temporary table
+ * use per request: the USE of the request's database, the SET that carries a DDL statement's URL settings and the temporary table
  * that stands in for external data are seen by that request alone.
  */
 
@@ -22,6 +22,8 @@ export interface StatementRequest {
   sql: string;
   /** Rows of an `INSERT ... FORMAT F` (the request body when the query came in the URL). */
   data?: Buffer;
+  /** The `database` parameter: where unqualified names resolve. */
+  database: string;
   settings: Settings;
   defaultFormat: string;
   externalTables: readonly ExternalTable[];
@@ -34,8 +36,12 @@ export interface StatementResult {
   writtenRows: number;
 }
 
+/** A statement that writes no rows (DDL, ALTER...) ignores how rows would be written. */
+const withoutOutputSettings = (settings: Settings): Settings => new Map([...settings].filter(([name]) => !name.startsWith('output_format_')));
+
 export class ChdbEngine {
   private queue: Promise<unknown> = Promise.resolve();
+  private database = 'default';
 
   constructor(private readonly session: Session) {}
 
@@ -50,11 +56,15 @@ export class ChdbEngine {
   }
 
   private async runNow(request: StatementRequest): Promise<StatementResult> {
+    if (request.database !== this.database) {
+      await this.session.queryAsync(`USE ${request.database}`);
+      this.database = request.database;
+    }
     for (const table of request.externalTables) await this.loadExternal(table);
     try {
       if (request.data !== undefined) return await this.insert(request.sql, request.data, request.settings);
       if (isRead(request.sql)) return await this.query(withSettings(request.sql, request.settings), request.defaultFormat);
-      return await this.withSessionSettings(request.settings, () => this.query(request.sql, request.defaultFormat));
+      return await this.withSessionSettings(withoutOutputSettings(request.settings), () => this.query(request.sql, request.defaultFormat));
     } finally {
       for (const table of request.externalTables) await this.session.queryAsync(`DROP TEMPORARY TABLE IF EXISTS ${table.name}`);
     }

@@ -16,8 +16,6 @@ import { firstKeyword } from './statement.js';
 
 const NOT_SETTINGS = new Set(['query', 'query_id', 'database', 'default_format', 'session_id', 'session_timeout', 'role', 'user', 'password', 'enable_http_compression', 'http_headers_progress_interval_ms']);
 
-export class ChdbHttpError extends Error {}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -45,16 +43,16 @@ async function parseRequest(req: IncomingMessage): Promise<StatementRequest> {
   const params = url.searchParams;
   const body = await readBody(req);
   const { tables, names } = await externalTables(params, req, body);
-  const database = params.get('database');
-  if (database && database !== 'default') throw new ChdbHttpError('Code: 48. DB::Exception: the chdb test server runs statements in database default only; qualify table names instead (NOT_IMPLEMENTED)');
+  const database = params.get('database') ?? 'default';
+  if (!/^\w+$/.test(database)) throw new Error(`Code: 81. DB::Exception: Database ${database} does not exist. (UNKNOWN_DATABASE)`);
   const settings = new Map([...params].filter(([name]) => !NOT_SETTINGS.has(name) && !names.has(name) && !name.startsWith('param_')));
   const inUrl = params.get('query');
   const defaultFormat = params.get('default_format') ?? 'TabSeparated';
   if (inUrl && tables.length === 0 && body.byteLength > 0 && firstKeyword(inUrl) === 'INSERT') {
-    return { sql: inUrl, data: body, settings, defaultFormat, externalTables: [] };
+    return { sql: inUrl, data: body, database, settings, defaultFormat, externalTables: [] };
   }
   const sql = tables.length > 0 || !body.byteLength ? (inUrl ?? '') : inUrl ? `${inUrl}\n${body.toString('utf8')}` : body.toString('utf8');
-  return { sql, settings, defaultFormat, externalTables: tables };
+  return { sql, database, settings, defaultFormat, externalTables: tables };
 }
 
 /** The HTTP status a server gives an exception code (a short form of the server's own table). */

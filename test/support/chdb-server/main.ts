@@ -13,7 +13,7 @@ import { createChdbHttpServer } from './http-server.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'tokenledger-chdb-'));
 const engine = new ChdbEngine(new Session(dir));
-const version = (await engine.run({ sql: 'SELECT version()', settings: new Map(), defaultFormat: 'TabSeparated', externalTables: [] })).body;
+const version = (await engine.run({ sql: 'SELECT version()', database: 'default', settings: new Map(), defaultFormat: 'TabSeparated', externalTables: [] })).body;
 const server = createChdbHttpServer(engine, Buffer.from(version).toString('utf8').trim());
 
 function stop(): void {

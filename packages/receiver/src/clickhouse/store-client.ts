@@ -50,6 +50,7 @@ export interface ExternalTable {
 async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
   const url = new URL(config.url);
   url.searchParams.set('query', `${query} FORMAT JSONEachRow`);
+  for (const [name, value] of Object.entries(JSON_SETTINGS)) url.searchParams.set(name, String(value));
   url.searchParams.set(`${table.name}_structure`, table.structure);
   url.searchParams.set(`${table.name}_format`, 'TabSeparated');
   const form = new FormData();
@@ -82,6 +83,12 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * 64-bit integers (nano-USD sums, token counts) as JSON strings, as 18.16 sends them by default;
+ * ClickHouse 25.8+ sends numbers, which lose precision past 2^53 (about 9 million USD).
+ */
+const JSON_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
+
 export function createStoreClient(config: ClickHouseConfig, options: { requestTimeoutMs?: number } = {}): StoreClient {
   const raw = createClient({
     url: config.url,
@@ -89,6 +96,7 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
     password: config.password,
     request_timeout: options.requestTimeoutMs ?? 30_000,
     max_open_connections: 16,
+    clickhouse_settings: JSON_SETTINGS,
     // Failures surface as typed errors to the caller, which decides what is worth logging.
     log: { level: ClickHouseLogLevel.OFF },
   });
