@@ -18,7 +18,7 @@ export function clickhouseUrl(): string {
 /**
  * Output settings under which every engine writes the same text for the same values, so a test
  * compares exact strings on 18.16 and on current ClickHouse alike: 64-bit integers quoted in
- * JSON (18.16's default, 25.8+ sends numbers) and Decimals with their trailing zeros (18.16
+ * JSON (18.16's default; 26.7 sends numbers) and Decimals with their trailing zeros (18.16
  * always; since 21.9 only when asked, and 18.16 refuses the setting's name). Chosen by what the
  * server knows (system.settings), not by a version number.
  */

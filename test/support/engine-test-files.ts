@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  * build on it), so a new test that can touch a server is on every engine without being listed.
  */
 
-const SPECIFIER = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g;
+const SPECIFIER = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function testFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

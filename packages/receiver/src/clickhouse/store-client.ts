@@ -85,7 +85,7 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * 64-bit integers (nano-USD sums, token counts) as JSON strings, as 18.16 sends them by default;
- * ClickHouse 25.8+ sends numbers, which lose precision past 2^53 (about 9 million USD).
+ * current ClickHouse (26.7 when tried) sends numbers, which lose precision past 2^53 (about 9 million USD).
  */
 const JSON_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
 
