@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
  * already speaks (test/support/chdb-server), started for this run and stopped after it. Tests get
  * its URL the way they get the 18.16 server's, so the same files run unchanged on both.
  */
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const main = fileURLToPath(new URL('./support/chdb-server/main.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', main], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
@@ -16,5 +16,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
     createInterface({ input: child.stdout! }).once('line', resolve);
   });
   project.provide('clickhouseUrl', url);
-  return () => child.stdin!.end();
+  // Closing its stdin stops it; waiting for its exit leaves vitest no open handle to wait on.
+  return () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin!.end();
+    });
 }

@@ -7,8 +7,9 @@ import { insertTarget, isRead, settingsList, splitFormat, withSettings, type Set
  *
  * chdb runs the queries of a session one after another anyway (three concurrent `sleep(1)`
  * take three seconds), so a queue in front of it costs nothing and makes session state safe to
- * use per request: the USE of the request's database, the SET that carries a DDL statement's URL settings and the temporary table
- * that stands in for external data are seen by that request alone.
+ * use per request: the USE of the request's database, the SET that carries a DDL statement's URL
+ * settings and the temporary table that stands in for external data are seen by that request
+ * alone.
  */
 
 export interface ExternalTable {
