@@ -39,6 +39,9 @@ pnpm typecheck
 pnpm lint
 mkdir -p .test-results
 status=0
+# Two vitest projects (vitest.config.ts, docs/testing.md): every test on ClickHouse 18.16, and every
+# ClickHouse-backed test again on current ClickHouse (chdb, installed from the npm registry by pnpm).
+[ -d node_modules/chdb ] || { echo "chdb is missing: run pnpm install (the second ClickHouse engine of the tests)" >&2; exit 1; }
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json || status=$?
 # One plain closing line, the same whatever the runner prints above it.
 node -e '

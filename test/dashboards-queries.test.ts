@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
-import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
+import { comparableSettings, createTestDatabase, type TestDatabase } from './support/clickhouse.js';
 import { usageReport } from '../packages/receiver/src/reports/usage-report.js';
 import { seedDashboardFixture } from './support/dashboard-fixture.js';
 import { dashboardFiles, loadDashboard, panelByTitle, panelRunner, renderSql, type PanelRunner } from './support/dashboard-queries.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
   await migrate(store, { database: db.name, cluster: null });
   await seedDashboardFixture(store);
-  runner = panelRunner(db.url, db.name);
+  runner = panelRunner(db.url, db.name, await comparableSettings(db.url));
 });
 afterAll(async () => {
   await runner.close();

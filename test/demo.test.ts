@@ -18,16 +18,18 @@ describe('tokenledger demo', () => {
       cwd: '/nonexistent',
     });
     expect(code).toBe(0);
-    const stored = await db.queryRows<{ client_id: string; calls: string; usd: string; unpriced: string; unmetered: string }>(
-      `SELECT client_id, toString(count()) AS calls, toString(toDecimal128(sum(cost_nanos), 9) / 1000000000) AS usd, toString(sum(metered = 1 AND priced = 0)) AS unpriced, toString(sum(metered = 0)) AS unmetered
+    const stored = await db.queryRows<{ client_id: string; calls: string; nanos: string; unpriced: string; unmetered: string }>(
+      `SELECT client_id, toString(count()) AS calls, toString(sum(cost_nanos)) AS nanos, toString(sum(metered = 1 AND priced = 0)) AS unpriced, toString(sum(metered = 0)) AS unmetered
        FROM ${db.name}.llm_calls FINAL GROUP BY client_id ORDER BY client_id`,
     );
+    // Dollars from the stored nano-USD sum, digit by digit (toString of a Decimal drops trailing zeros on current ClickHouse).
+    const usd = (nanos: string) => `${BigInt(nanos) / 1_000_000_000n}.${(BigInt(nanos) % 1_000_000_000n).toString().padStart(9, '0')}`;
     expect(stored.map((r) => r.client_id)).toEqual(['', 'acme', 'globex', 'initech', 'umbrella']);
     expect(stored.reduce((n, r) => n + Number(r.calls), 0)).toBe(400);
     expect(stored.some((r) => r.unpriced !== '0')).toBe(true);
     for (const row of stored) {
       const label = row.client_id === '' ? '(unattributed)' : row.client_id;
-      expect(stdout).toMatch(new RegExp(`^${label.replace(/[()]/g, '\\$&')}\\s+${row.calls}\\s.*\\$${row.usd.replace('.', '\\.')}$`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^${label.replace(/[()]/g, '\\$&')}\\s+${row.calls}\\s.*\\$${usd(row.nanos).replace('.', '\\.')}$`, 'm'));
     }
     expect(stdout).toMatch(/^total\s+400\s/m);
   });

@@ -69,7 +69,7 @@ SELECT
     ${usd('previous_nanos')} AS previous_usd,
     if(previous_nanos = 0, NULL, round((cost_nanos - previous_nanos) * 100 / previous_nanos, 1)) AS change_pct
 FROM (${SPEND_AND_BILLED_PER_CLIENT}
-)
+) AS current
 ANY LEFT JOIN
 (
     SELECT client_id, sum(cost_nanos) AS previous_nanos
@@ -77,7 +77,7 @@ ANY LEFT JOIN
     WHERE ${IN_PREVIOUS_RANGE}
     GROUP BY client_id
     HAVING sum(calls) != 0
-) USING client_id
+) AS previous USING client_id
 ORDER BY cost_nanos DESC, client`,
     },
     {

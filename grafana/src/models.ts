@@ -14,13 +14,13 @@ FROM
     WHERE ${IN_RANGE} AND ${OF_PROVIDERS}
     GROUP BY provider, model
     HAVING calls != 0
-)
+) AS per_model
 CROSS JOIN
 (
     SELECT greatest(sum(calls), 1) AS total_calls, greatest(sum(cost_nanos), 1) AS total_cost
     FROM llm_usage_daily
     WHERE ${IN_RANGE} AND ${OF_PROVIDERS}
-)`;
+) AS totals`;
 
 /**
  * What cache reads saved: the cached tokens at the uncached input price, minus what they cost.

@@ -1,7 +1,9 @@
 /**
- * SQL fragments shared by the dashboards. Every one runs on ClickHouse 18.16 and on 24.x/25.x:
+ * SQL fragments shared by the dashboards. Every one runs on ClickHouse 18.16 and on 24.x to 26.x:
  * one JOIN per SELECT (18.16 has no multiple joins), ANY LEFT JOIN … USING (18.16 wants the
- * strictness), no toStartOfInterval (so no $__timeInterval), no window functions.
+ * strictness), an alias on every joined subquery (current ClickHouse refuses one without:
+ * joined_subquery_requires_alias, Code 206), no toStartOfInterval (so no $__timeInterval), no
+ * window functions.
  * Tables are never qualified with a database: the datasource's defaultDatabase picks it.
  */
 
@@ -53,8 +55,8 @@ FROM
     WHERE ${IN_RANGE}
     GROUP BY client_id
     HAVING calls != 0
-)
-ANY LEFT JOIN (SELECT id AS client_id, name, markup_bp FROM clients FINAL) USING client_id`;
+) AS spend
+ANY LEFT JOIN (SELECT id AS client_id, name, markup_bp FROM clients FINAL) AS known USING client_id`;
 
 /**
  * A client's alert levels as three bar-gauge thresholds: the first level turns the bar yellow, the
@@ -81,8 +83,8 @@ export const SPENT_THIS_PERIOD = `
         SELECT day, client_id, cost_nanos
         FROM llm_usage_daily
         WHERE day >= subtractMonths(toStartOfMonth(${TO_DAY}), 1) AND day <= ${TO_DAY}
-    )
-    ANY LEFT JOIN (SELECT id AS client_id, period_start_day AS start_day FROM clients FINAL) USING client_id
+    ) AS recent
+    ANY LEFT JOIN (SELECT id AS client_id, period_start_day AS start_day FROM clients FINAL) AS periods USING client_id
     WHERE day >= ${periodStart('greatest(start_day, 1)')}
     GROUP BY client_id`;
 
@@ -99,9 +101,9 @@ FROM
     SELECT id AS client_id, name, monthly_budget_nanos AS budget_nanos, alert_thresholds_pct AS levels
     FROM clients FINAL
     WHERE monthly_budget_nanos > 0${clientFilter ? ` AND ${clientFilter}` : ''}
-)
+) AS budgets
 ANY LEFT JOIN (${SPENT_THIS_PERIOD}
-) USING client_id
+) AS spent USING client_id
 ORDER BY used_pct DESC, client`;
 
 /** rowsToFields: a field per client, its value the use, its thresholds the client's alert levels. */

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { expandMacros, type QueryTime } from './grafana-macros.js';
 import { fillVariables, type VariableValues } from './grafana-variables.js';
 
@@ -64,9 +64,12 @@ export interface PanelRunner {
 const unescape = (field: string): string | null =>
   field === '\\N' ? null : field.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' })[c] ?? c);
 
-/** Runs SQL with `database` as the session default, as the datasource's defaultDatabase does. */
-export function panelRunner(url: string, database: string): PanelRunner {
-  const client: ClickHouseClient = createClient({ url, database, request_timeout: 120_000, log: { level: ClickHouseLogLevel.OFF } });
+/**
+ * Runs SQL with `database` as the session default, as the datasource's defaultDatabase does;
+ * `settings` as comparableSettings() gives them, to read the same text from every engine.
+ */
+export function panelRunner(url: string, database: string, settings: ClickHouseSettings = {}): PanelRunner {
+  const client: ClickHouseClient = createClient({ url, database, request_timeout: 120_000, clickhouse_settings: settings, log: { level: ClickHouseLogLevel.OFF } });
   return {
     async rows(sql) {
       const text = await (await client.query({ query: sql, format: 'TabSeparatedWithNames' })).text();

@@ -54,6 +54,7 @@ async function queryExternal<T>(config: ClickHouseConfig, query: string, table: 
   const url = new URL(config.url);
   url.searchParams.set('query', `${query} FORMAT JSONEachRow`);
   if (config.cluster) for (const [k, v] of Object.entries(CLUSTER_SETTINGS)) url.searchParams.set(k, String(v));
+  for (const [name, value] of Object.entries(JSON_SETTINGS)) url.searchParams.set(name, String(value));
   url.searchParams.set(`${table.name}_structure`, table.structure);
   url.searchParams.set(`${table.name}_format`, 'TabSeparated');
   const form = new FormData();
@@ -86,6 +87,12 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * 64-bit integers (nano-USD sums, token counts) as JSON strings, as 18.16 sends them by default;
+ * current ClickHouse (26.7 when tried) sends numbers, which lose precision past 2^53 (about 9 million USD).
+ */
+const JSON_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
+
 export function createStoreClient(config: ClickHouseConfig, options: { requestTimeoutMs?: number } = {}): StoreClient {
   const raw = createClient({
     url: config.url,
@@ -93,7 +100,7 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
     password: config.password,
     request_timeout: options.requestTimeoutMs ?? 30_000,
     max_open_connections: 16,
-    ...(config.cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
+    clickhouse_settings: { ...JSON_SETTINGS, ...(config.cluster ? CLUSTER_SETTINGS : {}) },
     // Failures surface as typed errors to the caller, which decides what is worth logging.
     log: { level: ClickHouseLogLevel.OFF },
   });

@@ -38,7 +38,9 @@ export async function* exportCallsCsv(store: StoreClient, query: ExportQuery): A
   yield safeCsv([[...FIELDS, ...MONEY.map(moneyHeader), ...FLAGS, ...tagKeys.map((k) => `tag.${k}`)]]);
   const result = await store.raw.query({
     // The ISO text gets its own alias: reusing `timestamp` would shadow the column in WHERE.
-    query: `SELECT ${[...FIELDS, ...MONEY, ...FLAGS].map((f) => (f === 'timestamp' ? "formatDateTime(timestamp, '%Y-%m-%dT%H:%M:%SZ') AS iso_time" : f)).join(', ')}, tag_keys, tag_values
+    // Not formatDateTime: its %M is the minute on 18.16 but the month name on current ClickHouse,
+    // and %i (the minute there) does not exist on 18.16. toString is the UTC text on both.
+    query: `SELECT ${[...FIELDS, ...MONEY, ...FLAGS].map((f) => (f === 'timestamp' ? "concat(replaceOne(toString(timestamp), ' ', 'T'), 'Z') AS iso_time" : f)).join(', ')}, tag_keys, tag_values
 FROM ${store.database}.llm_calls FINAL WHERE ${where} ORDER BY timestamp, trace_id, span_id`,
     format: 'JSONEachRow',
   });
