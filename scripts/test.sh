@@ -43,20 +43,20 @@ status=0
 # ClickHouse-backed test again on current ClickHouse (chdb, installed from the npm registry by pnpm).
 [ -d node_modules/chdb ] || { echo "chdb is missing: run pnpm install (the second ClickHouse engine of the tests)" >&2; exit 1; }
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json || status=$?
-# One plain closing line, the same whatever the runner prints above it.
-node -e '
-  const r = JSON.parse(require("fs").readFileSync(".test-results/vitest.json", "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' || true
 
 # The cluster lane (docs/scaling.md): ZooKeeper and four ClickHouse 18.16 servers (2 shards x 2
 # replicas) on private ports, installed when missing; about 2 minutes here. TOKENLEDGER_SKIP_CLUSTER=1 skips it.
+rm -f .test-results/vitest-cluster.json
 if [ -z "${TOKENLEDGER_SKIP_CLUSTER:-}" ]; then
   if ! scripts/cluster.sh status >/dev/null 2>&1; then TL_STOP_CLUSTER=1; fi
   pnpm exec vitest run --config vitest.cluster.config.ts --reporter=default --reporter=json --outputFile.json=.test-results/vitest-cluster.json || status=$?
-  node -e '
-    const r = JSON.parse(require("fs").readFileSync(".test-results/vitest-cluster.json", "utf8"));
-    console.log(`cluster lane: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-  ' || true
 fi
+
+# One plain closing line over both runs, the same whatever the runners print above it.
+node -e '
+  const fs = require("fs");
+  const runs = [".test-results/vitest.json", ".test-results/vitest-cluster.json"].filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (sum("numPendingTests") ? `, ${sum("numPendingTests")} skipped` : ""));
+' || true
 exit $status
