@@ -39,6 +39,8 @@ export interface PluginContext {
   log: { write(text: string): void };
   /** Says that stored calls were rewritten (settled, repriced): plugins reload what they derived. */
   rewritten(): void;
+  /** The receiver's Prometheus metrics (background work counts its runs there). */
+  metrics: Metrics;
 }
 
 /**
@@ -94,7 +96,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const metrics = createMetrics(() => writer.pendingRows);
   const rewritten = () => plugins.forEach((p) => p.onRewritten?.());
   const log = options.log ?? { write: (t: string) => void process.stderr.write(t) };
-  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log }));
+  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log, metrics }));
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow, PreparedBatch>({
