@@ -29,7 +29,12 @@ export interface AlertRecord {
 }
 
 export async function writeAlertRecord(store: StoreClient, record: Omit<AlertRecord, 'version' | 'updated_at'>, at: Date): Promise<void> {
-  await store.insertRows(`${store.database}.alerts_fired`, [{ ...record, version: STATE_VERSION[record.state], updated_at: dateTimeText(at) }]);
+  await writeAlertRecords(store, [record], at);
+}
+
+/** One insert for many records: the claims of one flush of stored calls go in together. */
+export async function writeAlertRecords(store: StoreClient, records: readonly Omit<AlertRecord, 'version' | 'updated_at'>[], at: Date): Promise<void> {
+  if (records.length) await store.insertRows(`${store.database}.alerts_fired`, records.map((r) => ({ ...r, version: STATE_VERSION[r.state], updated_at: dateTimeText(at) })));
 }
 
 export async function readAlertRecords(store: StoreClient): Promise<AlertRecord[]> {
