@@ -93,7 +93,10 @@ export async function holdLease(store: StoreClient, lease: LeaseOptions): Promis
   await claimAhead(store, lease, slot);
   await sleep(Math.max(lease.claimDelayMs, (seconds - into) * 1000));
   while ((await serverSlot(store, seconds)).slot === slot) await sleep(200);
-  if ((await winnerOf(store, String(BigInt(slot) + 1n))) !== lease.holder) return null;
+  if ((await winnerOf(store, String(BigInt(slot) + 1n))) !== lease.holder) {
+    await claim(store, RELEASED + lease.holder, slot, [1n, 2n]);
+    return null;
+  }
   return {
     async renew() {
       const now = await serverSlot(store, seconds);
