@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
-import { holdLease, settle, type LeaseOptions } from '../packages/receiver/src/settle/index.js';
+import { holdLease, settle, type LeaseOptions, type SettleInstance } from '../packages/receiver/src/settle/index.js';
 import { startServer, type RunningServer } from '../packages/receiver/src/server/start-server.js';
 import { defaultPlugins } from '../packages/receiver/src/server/default-plugins.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
@@ -94,6 +94,33 @@ describe('the rollup converges to the billed calls', () => {
     const [row] = await r.db.queryRows(`SELECT price_key, toString(input_cost_nanos) AS input, toString(output_cost_nanos) AS output FROM ${r.db.name}.llm_calls FINAL WHERE trace_id = '${traceId}'`);
     expect(row).toMatchObject({ input: '500000', output: '800000' });
   });
+
+  it('counts a run that overran its slot in /metrics, and the next run resumes where it stopped', async () => {
+    for (let i = 0; i < 6; i++) {
+      const traceId = hex(16);
+      await postTrace(r.url, [
+        { traceId, spanId: 'e'.repeat(16), parentSpanId: 'f'.repeat(16), name: 'chat', kind: 3, scope: 'app', start: NOW, attributes: chat() },
+        { traceId, spanId: 'f'.repeat(16), name: 'POST /chat', kind: 2, scope: 'http', start: NOW, attributes: { 'tokenledger.client.id': 'overrun-co' } },
+      ]);
+    }
+    const plugin = r.server.receiver.plugins.find((p): p is SettleInstance => 'runOnce' in p)!;
+    // One trace a page and 1.5 s a corrected page: six pages cannot fit in a 4-second slot.
+    let result = await plugin.runOnce({ pageTraces: 1, convergeMs: 1_500 });
+    for (let attempt = 0; result.skipped && attempt < 8; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      result = await plugin.runOnce({ pageTraces: 1, convergeMs: 1_500 });
+    }
+    expect(result).toMatchObject({ skipped: false, overran: true });
+    expect(result.next).not.toBe('');
+    expect(await (await fetch(`${r.url}/metrics`)).text()).toContain('tokenledger_settle_runs_total{result="overran"} 1');
+    // Runs only start in the first half of a slot: keep going until every trace is settled.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (await billed('overrun-co'))!.calls !== '6') {
+      if ((await plugin.runOnce({ pageTraces: 1, convergeMs: 200 })).skipped) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await billed('overrun-co')).toEqual({ calls: '6', cost: '19500000' });
+    expect(await rollup('overrun-co')).toEqual({ calls: '6', cost: '19500000' });
+  }, 120_000);
 
   it('never lets settle run while reprice holds the lease, and settles again once it is released', async () => {
     const lease = (holder: string): LeaseOptions => ({ holder, seconds: 4, claimDelayMs: 300 });

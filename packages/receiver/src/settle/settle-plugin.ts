@@ -4,7 +4,7 @@ import type { SettleConfig } from '../config/config-schema.js';
 import type { PluginInstance, ReceiverPlugin } from '../server/receiver.js';
 import type { LeaseOptions } from './settle-lease.js';
 import { dropExpiredLinks } from './link-retention.js';
-import { settle, type SettleResult } from './settle-run.js';
+import { settle, type SettleOptions, type SettleResult } from './settle-run.js';
 import { BackgroundTask } from '../server/background-task.js';
 
 const HOUR_MS = 3_600_000;
@@ -15,8 +15,8 @@ export function processLease(config: SettleConfig): LeaseOptions {
 }
 
 export interface SettleInstance extends PluginInstance {
-  /** One run now (what the timer does); resolves with its result. */
-  runOnce(): Promise<SettleResult>;
+  /** One run now (what the timer does); resolves with its result. `paging` sizes its pages. */
+  runOnce(paging?: Pick<SettleOptions, 'pageTraces' | 'convergeMs'>): Promise<SettleResult>;
   /** The last run's failure, if it failed; the next tick retries. */
   lastError(): Error | null;
 }
@@ -35,9 +35,9 @@ export const settlePlugin: ReceiverPlugin = {
     let lastRetention = 0;
     let resumeAfter: string | undefined;
     const lease = processLease(options);
-    const runOnce = async () => {
+    const runOnce = async (paging: Pick<SettleOptions, 'pageTraces' | 'convergeMs'> = {}) => {
       const at = now();
-      const result = await settle(store, { now: at, windowMs: options.window_minutes * 60_000, lease, pricer, ...(resumeAfter !== undefined && { after: resumeAfter }) });
+      const result = await settle(store, { ...paging, now: at, windowMs: options.window_minutes * 60_000, lease, pricer, ...(resumeAfter !== undefined && { after: resumeAfter }) });
       resumeAfter = result.overran ? (result.next ?? undefined) : undefined;
       metrics.settleRuns.inc({ result: result.skipped ? 'skipped' : result.overran ? 'overran' : 'ok' });
       metrics.rollupCorrections.inc(result.corrected);
