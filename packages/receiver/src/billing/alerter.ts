@@ -45,7 +45,7 @@ export class Alerter {
   /** Loads what fired before (recent periods); returns the records that still need delivering. */
   async load(): Promise<AlertRecord[]> {
     const window = claimWindow(this.now());
-    const records = (await readAlertRecords(this.store)).filter((r) => r.period >= window.from && r.period <= window.to);
+    const records = await readAlertRecords(this.store, window);
     for (const r of records) this.claimed.add(r.period, r.alert_id, `${r.kind}:${r.client_id}`);
     return records.filter((r) => r.state === 'pending' || r.state === 'failed');
   }
