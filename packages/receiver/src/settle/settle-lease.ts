@@ -7,6 +7,8 @@
  * start in the first half of the slot and re-checks the slot before writing, so the winner of the
  * next slot cannot overlap it. Residual race: two claims in the same second where one read lands
  * before the other's insert; `claimDelayMs` of a second or more makes that practically nil.
+ * `tokenledger reprice` holds the same lease across many slots (holdLease), so settle and
+ * reprice never rewrite the same rows at once.
  */
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';

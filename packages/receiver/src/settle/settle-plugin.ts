@@ -38,7 +38,8 @@ export const settlePlugin: ReceiverPlugin = {
     const runOnce = async (paging: Pick<SettleOptions, 'pageTraces' | 'convergeMs'> = {}) => {
       const at = now();
       const result = await settle(store, { ...paging, now: at, windowMs: options.window_minutes * 60_000, lease, pricer, ...(resumeAfter !== undefined && { after: resumeAfter }) });
-      resumeAfter = result.overran ? (result.next ?? undefined) : undefined;
+      // A skipped run (not this receiver's turn) keeps the place an overrun left.
+      if (!result.skipped) resumeAfter = result.overran ? (result.next ?? undefined) : undefined;
       metrics.settleRuns.inc({ result: result.skipped ? 'skipped' : result.overran ? 'overran' : 'ok' });
       metrics.rollupCorrections.inc(result.corrected);
       if (result.overran) log.write(`settle: the run overran its ${options.lease_seconds} s slot after ${result.traces} traces; the next run resumes after trace ${result.next}\n`);
