@@ -4,9 +4,10 @@
  * each call's client and whether it repeats another (settle-plan.ts), and rewrite only the calls
  * whose decision changed: the same row with revision + 1 (llm_calls is ReplacingMergeTree
  * (revision)), priced again when its client changed (the client's own overrides apply). The
- * page's rollup keys are then converged (rollup-converge.ts): marked dirty before the revisions
- * are written, set to what their billed calls add up to after, so llm_usage_daily heals from a
- * crash between the two writes and from re-sent spans that raced past the already-stored check.
+ * rollup keys of the calls read are then converged (rollup-converge.ts; every 5,000 keys and at
+ * the end): rewritten keys are marked dirty before the revisions are written, and each key is set
+ * to what its billed calls add up to, so llm_usage_daily heals from a crash between the two
+ * writes and from re-sent spans that raced past the already-stored check.
  *
  * Idempotent: a second run finds every decision already written and changes nothing.
  */
@@ -16,7 +17,7 @@ import { sql } from '../clickhouse/sql.js';
 import { insertCalls, LLM_CALLS, type CallRow } from '../store/llm-calls.js';
 import { repricedCall } from '../store/reprice.js';
 import { SPAN_LINKS } from '../store/span-links.js';
-import { convergeRollup, dirtyKeys, distinctKeys, markDirty, rollupKeyOf } from './rollup-converge.js';
+import { convergeRollup, dirtyKeys, distinctKeys, markDirty, rollupKeyOf, type RollupKey } from './rollup-converge.js';
 import { acquireLease, stillHeld, type LeaseOptions } from './settle-lease.js';
 import { INHERITED, planTrace, type SettleCall } from './settle-plan.js';
 import type { TreeSpan } from './trace-tree.js';
@@ -140,6 +141,9 @@ function planPage(calls: StoredCall[], links: LinkRecord[], pricer: Pricer): Rew
 
 const SKIPPED: SettleResult = Object.freeze({ skipped: true, overran: false, next: null, pages: 0, traces: 0, calls: 0, changed: 0, inherited: 0, duplicates: 0, corrected: 0 });
 
+/** Rollup keys gathered over pages are converged together once this many are pending. */
+const CONVERGE_KEYS = 5_000;
+
 export async function settle(store: StoreClient, options: SettleOptions): Promise<SettleResult> {
   const slot = options.lease ? await acquireLease(store, options.lease) : null;
   if (options.lease && slot === null) return SKIPPED;
@@ -147,20 +151,30 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
   const mayWrite = async () => !options.lease || (await stillHeld(store, options.lease, slot!));
   const result: SettleResult = { ...SKIPPED, skipped: false };
   const limit = options.pageTraces ?? 2_000;
-  const convergeMs = options.convergeMs ?? 2_000;
+  const converge = async (keys: RollupKey[]) => (result.corrected += await convergeRollup(store, distinctKeys(keys), options.convergeMs ?? 2_000, mayWrite));
+  let pending: RollupKey[] = [];
+  // Keys not converged when the slot ends are left marked, for the next run (it resumes past them).
+  const overran = async (after: string) => {
+    await markDirty(store, distinctKeys(pending), options.now);
+    return { ...result, overran: true, next: after };
+  };
   let after = options.after ?? '';
   for (;;) {
     const traceIds = await tracePage(store, options, after, limit);
     if (traceIds.length === 0) break;
-    if (!(await mayWrite())) return { ...result, overran: true, next: after };
+    if (!(await mayWrite())) return overran(after);
     const calls = await loadCalls(store, options, traceIds);
     const rewrites = planPage(calls, await loadLinks(store, traceIds), options.pricer);
-    if (rewrites.length && !(await mayWrite())) return { ...result, overran: true, next: after };
+    if (rewrites.length && !(await mayWrite())) return overran(after);
     if (rewrites.length) {
       await markDirty(store, distinctKeys(rewrites.flatMap((r) => [rollupKeyOf(r.before), rollupKeyOf(r.after)])), options.now);
       await insertCalls(store, rewrites.map((r) => r.after));
     }
-    result.corrected += await convergeRollup(store, distinctKeys([...calls.map(rollupKeyOf), ...rewrites.map((r) => rollupKeyOf(r.after))]), convergeMs, mayWrite);
+    pending = distinctKeys([...pending, ...calls.map(rollupKeyOf), ...rewrites.map((r) => rollupKeyOf(r.after))]);
+    if (pending.length >= CONVERGE_KEYS) {
+      await converge(pending);
+      pending = [];
+    }
     result.pages += 1;
     result.traces += traceIds.length;
     result.calls += calls.length;
@@ -170,7 +184,7 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
     after = traceIds.at(-1)!;
     if (traceIds.length < limit) break;
   }
-  // Keys a run marked before it died between its two writes (their calls may be outside the window now).
-  result.corrected += await convergeRollup(store, distinctKeys(await dirtyKeys(store, bounds(options).since)), convergeMs, mayWrite);
+  // With the keys a run marked before it died between its two writes (their calls may be outside the window now).
+  await converge([...pending, ...(await dirtyKeys(store, bounds(options).since))]);
   return result;
 }
