@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { settle } from '../packages/receiver/src/settle/index.js';
+import { buildPricer } from '../packages/receiver/src/server/receiver.js';
+import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { dateTimeText, insertCalls } from '../packages/receiver/src/store/llm-calls.js';
 import { insertLinks, type SpanLinkRow } from '../packages/receiver/src/store/span-links.js';
 import { sampleRow } from '../test/support/sample-call-row.js';
@@ -28,6 +30,7 @@ export async function run(): Promise<void> {
   await store.command(`CREATE DATABASE ${database}`);
   try {
     await migrate(store, { database, cluster: null });
+    const pricer = buildPricer(await loadConfig({ env: {} }));
     const now = new Date();
     const text = dateTimeText(now);
     const links: SpanLinkRow[] = [];
@@ -42,8 +45,8 @@ export async function run(): Promise<void> {
     for (let i = 0; i < calls.length; i += 10_000) await insertCalls(store, calls.slice(i, i + 10_000));
     await insertLinks(store, links);
     const [, scanMs] = await timed(() => store.queryRows(`SELECT count() FROM ${database}.llm_calls FINAL`));
-    const [first, firstMs] = await timed(() => settle(store, { now: new Date(), windowMs: 3_600_000 }));
-    const [second, secondMs] = await timed(() => settle(store, { now: new Date(), windowMs: 3_600_000 }));
+    const [first, firstMs] = await timed(() => settle(store, { now: new Date(), windowMs: 3_600_000, pricer }));
+    const [second, secondMs] = await timed(() => settle(store, { now: new Date(), windowMs: 3_600_000, pricer }));
     console.log(`| run | traces | calls | changed | ms | traces/s |\n|---|---|---|---|---|---|`);
     console.log(`| baseline: count() FROM llm_calls FINAL | — | ${calls.length} | — | ${scanMs.toFixed(0)} | — |`);
     console.log(`| settle, first run | ${first.traces} | ${first.calls} | ${first.changed} | ${firstMs.toFixed(0)} | ${Math.round((first.traces / firstMs) * 1000)} |`);

@@ -21,7 +21,7 @@ const s = (t: number, n: number, parent: number | null, name: string, kind: numb
 });
 
 async function bill(client: string): Promise<Record<string, unknown>> {
-  await settle(r.server.receiver.store, { now: new Date(), windowMs: 3_600_000 });
+  await settle(r.server.receiver.store, { now: new Date(), windowMs: 3_600_000, pricer: r.server.receiver.pricer });
   const body = (await (await fetch(`${r.url}/api/v1/usage?from=2020-01-01&to=2100-01-01&client=${client}`)).json()) as { rows: Array<Record<string, unknown>> };
   return body.rows[0]!;
 }

@@ -39,10 +39,13 @@ function request(model: string, spans: number): string {
   });
 }
 
+// Reprice holds the settle lease: every process sharing the database uses the same slot length.
+const SETTLE = 'settle:\n  lease_seconds: 4\n';
+
 describe('tokenledger reprice', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startTestReceiver('reprice');
+    r = await startTestReceiver('reprice', { yaml: SETTLE });
   });
   afterAll(async () => r.stop());
 
@@ -53,7 +56,7 @@ describe('tokenledger reprice', () => {
     expect(before).toEqual([{ priced: '0', cost: '0' }]);
 
     const dir = mkdtempSync(join(tmpdir(), 'tl-reprice-'));
-    writeFileSync(join(dir, 'tokenledger.yaml'), 'pricing:\n  overrides:\n    - model: acme-finetune-7b\n      provider: openai\n      input_per_mtok: 0.5\n      output_per_mtok: 1.5\n');
+    writeFileSync(join(dir, 'tokenledger.yaml'), SETTLE + 'pricing:\n  overrides:\n    - model: acme-finetune-7b\n      provider: openai\n      input_per_mtok: 0.5\n      output_per_mtok: 1.5\n');
     let out = '';
     const code = await main(['reprice', '--from', '2026-11-01', '--to', '2026-12-01', '--config', join(dir, 'tokenledger.yaml')], {
       stdout: { write: (t) => void (out += t) },

@@ -29,7 +29,7 @@ function call(t: number, s: number, parent: number | null, scope: string, attrib
 
 describe('settle: one call, one bill, attributed through the trace', () => {
   let r: TestReceiver;
-  const run = () => settle(r.server.receiver.store, { now: new Date(), windowMs: 60 * 60_000 });
+  const run = () => settle(r.server.receiver.store, { now: new Date(), windowMs: 60 * 60_000, pricer: r.server.receiver.pricer, convergeMs: 100 });
   const usage = async (): Promise<Record<string, [number, string]>> => {
     const body = (await (await fetch(`${r.url}/api/v1/usage?${RANGE}&group_by=client`)).json()) as { rows: Array<{ client: string; calls: number; cost_usd: string }> };
     return Object.fromEntries(body.rows.map((row) => [row.client, [row.calls, row.cost_usd]]));
@@ -112,8 +112,8 @@ describe('settle: one call, one bill, attributed through the trace', () => {
     expect(again).toMatchObject({ changed: 0, inherited: 0, duplicates: 0 });
     expect(again.traces).toBe(4);
     expect(await count()).toBe(before);
-    const later = await settle(r.server.receiver.store, { now: new Date(Date.now() + 3 * 3_600_000), windowMs: 60 * 60_000 });
-    expect(later).toEqual({ skipped: false, traces: 0, calls: 0, changed: 0, inherited: 0, duplicates: 0 });
+    const later = await settle(r.server.receiver.store, { now: new Date(Date.now() + 3 * 3_600_000), windowMs: 60 * 60_000, pricer: r.server.receiver.pricer, convergeMs: 100 });
+    expect(later).toEqual({ skipped: false, overran: false, next: null, pages: 0, traces: 0, calls: 0, changed: 0, inherited: 0, duplicates: 0, corrected: 0 });
   });
 });
 
@@ -128,7 +128,7 @@ describe('settle with several receivers on one database', () => {
     const lc = { ...chat(500, 200), 'tokenledger.client.id': 'lease-co' };
     await postTrace(r.url, [call(9, 0x91, null, '@traceloop/instrumentation-langchain', lc, at(0)), call(9, 0x92, 0x91, '@traceloop/instrumentation-openai', lc, at(1))]);
     const store = r.server.receiver.store;
-    const run = (holder: string) => settle(store, { now: new Date(), windowMs: 3_600_000, lease: { holder, seconds: 4, claimDelayMs: 300 } });
+    const run = (holder: string) => settle(store, { now: new Date(), windowMs: 3_600_000, lease: { holder, seconds: 4, claimDelayMs: 300 }, pricer: r.server.receiver.pricer, convergeMs: 100 });
     let results: SettleResult[] = [];
     // A run starts only in the first half of a 4-second slot; try again until one slot is taken.
     for (let attempt = 0; attempt < 8 && !results.some((x) => !x.skipped); attempt++) {
@@ -136,7 +136,7 @@ describe('settle with several receivers on one database', () => {
       expect(results.filter((x) => !x.skipped).length).toBeLessThanOrEqual(1);
       if (results.every((x) => x.skipped)) await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
-    expect(results.filter((x) => !x.skipped)).toEqual([{ skipped: false, traces: 1, calls: 2, changed: 1, inherited: 0, duplicates: 1 }]);
+    expect(results.filter((x) => !x.skipped)).toEqual([{ skipped: false, overran: false, next: null, pages: 1, traces: 1, calls: 2, changed: 1, inherited: 0, duplicates: 1, corrected: 1 }]);
     const [rollup] = await r.db.queryRows(`SELECT toString(sum(calls)) AS n, toString(sum(cost_nanos)) AS cost FROM ${r.db.name}.llm_usage_daily WHERE client_id = 'lease-co'`);
     expect(rollup).toEqual({ n: '1', cost: '3250000' });
   });
@@ -192,7 +192,7 @@ describe('settle inside serve', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       result = await plugin.runOnce();
     }
-    expect(result).toEqual({ skipped: false, traces: 1, calls: 1, changed: 1, inherited: 1, duplicates: 0 });
+    expect(result).toEqual({ skipped: false, overran: false, next: null, pages: 1, traces: 1, calls: 1, changed: 1, inherited: 1, duplicates: 0, corrected: 2 });
     expect(plugin.lastError()).toBeNull();
     const body = (await (await fetch(`${r.url}/api/v1/usage?${RANGE}&client=plugin-co`)).json()) as { rows: Array<{ cost_usd: string }> };
     expect(body.rows.map((x) => x.cost_usd)).toEqual(['0.003250000']);

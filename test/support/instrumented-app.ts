@@ -31,7 +31,7 @@ export function startInstrumentedApp(r: TestReceiver): InstrumentedApp {
     provider,
     async bill() {
       await provider.forceFlush();
-      await settle(r.server.receiver.store, { now: new Date(), windowMs: 3_600_000 });
+      await settle(r.server.receiver.store, { now: new Date(), windowMs: 3_600_000, pricer: r.server.receiver.pricer });
       const res = await fetch(`${r.url}/api/v1/usage?from=2020-01-01&to=2100-01-01&group_by=client`);
       const body = (await res.json()) as { rows: Array<{ client: string; calls: number; cost_usd: string }> };
       return Object.fromEntries(body.rows.map((row) => [row.client, [row.calls, row.cost_usd]]));

@@ -1,4 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
+import { quoteString } from '../clickhouse/sql.js';
 import { dateTimeText } from '../store/llm-calls.js';
 
 /**
@@ -29,14 +30,21 @@ export interface AlertRecord {
 }
 
 export async function writeAlertRecord(store: StoreClient, record: Omit<AlertRecord, 'version' | 'updated_at'>, at: Date): Promise<void> {
-  await store.insertRows(`${store.database}.alerts_fired`, [{ ...record, version: STATE_VERSION[record.state], updated_at: dateTimeText(at) }]);
+  await writeAlertRecords(store, [record], at);
 }
 
-export async function readAlertRecords(store: StoreClient): Promise<AlertRecord[]> {
+/** One insert for many records: the claims of one flush of stored calls go in together. */
+export async function writeAlertRecords(store: StoreClient, records: readonly Omit<AlertRecord, 'version' | 'updated_at'>[], at: Date): Promise<void> {
+  if (records.length) await store.insertRows(`${store.database}.alerts_fired`, records.map((r) => ({ ...r, version: STATE_VERSION[r.state], updated_at: dateTimeText(at) })));
+}
+
+/** Every record, or those of the periods in [from, to] ('YYYY-MM' labels). */
+export async function readAlertRecords(store: StoreClient, periods?: { from: string; to: string }): Promise<AlertRecord[]> {
+  const where = periods ? `WHERE period >= ${quoteString(periods.from)} AND period <= ${quoteString(periods.to)} ` : '';
   const rows = await store.queryRows<AlertRecord>(
     `SELECT client_id, period, kind, threshold, subject, alert_id, state, version, toString(spent_nanos) AS spent_nanos,
   toString(budget_nanos) AS budget_nanos, message, payload, attempts, last_error, toString(created_at) AS created_at, toString(updated_at) AS updated_at
-FROM ${store.database}.alerts_fired FINAL ORDER BY created_at, alert_id`,
+FROM ${store.database}.alerts_fired FINAL ${where}ORDER BY created_at, alert_id`,
   );
   return rows.map((r) => ({ ...r, threshold: Number(r.threshold), version: Number(r.version), attempts: Number(r.attempts) }));
 }

@@ -1,19 +1,31 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { dateTimeText } from '../store/llm-calls.js';
 import { alertBody, alertId, type Alert } from './alert.js';
-import { readAlertRecords, writeAlertRecord, type AlertRecord } from './alert-records.js';
+import { claimWindow, ClaimedAlerts } from './alert-claims.js';
+import { readAlertRecords, writeAlertRecord, writeAlertRecords, type AlertRecord } from './alert-records.js';
 import { deliverWebhook, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
 import { redactWebhookUrl } from './webhook-url-redact.js';
 
+type Claim = { record: Omit<AlertRecord, 'version' | 'updated_at'>; target: WebhookTarget | null };
+
+/** Why an alert was not fired although it was new (counted in tokenledger_alerts_suppressed_total). */
+export type SuppressedReason = 'cap' | 'period';
+
 /**
  * Fires each alert once: claim in memory (synchronous, so concurrent flushes in this process
- * cannot both win), record the claim in ClickHouse, then call the webhook and record the outcome.
- * A claim that never got a `sent` (crash, webhook down past all retries) is sent again at the
- * next start, with the same body and alert id: delivery is at-least-once (docs/billing.md).
+ * cannot both win), record the claims in ClickHouse (every claim made in one turn of the event
+ * loop in one insert), then call the webhooks and record the outcomes. A claim that never got a
+ * `sent` (crash, webhook down past all retries) is sent again at the next start, with the same
+ * body and alert id: delivery is at-least-once (docs/billing.md).
+ *
+ * Bounded whatever the spans say (issue #13 item 5): claims are kept for recent periods only
+ * (alert-claims.ts), and at most `caps[kind]` alerts of one kind fire for one client in one
+ * period for the kinds with a cap (unpriced models: 10); alerts beyond are counted, not fired.
  */
 export class Alerter {
-  private readonly claimed = new Set<string>();
+  private readonly claimed = new ClaimedAlerts();
   private readonly inflight = new Set<Promise<void>>();
+  private queue: Claim[] = [];
 
   constructor(
     private readonly store: StoreClient,
@@ -22,29 +34,38 @@ export class Alerter {
     private readonly targetFor: (client: string) => WebhookTarget | null,
     /** Failures this class recovers from, reported so they are not silent. */
     private readonly report: (what: string) => (err: unknown) => void = () => () => undefined,
+    private readonly suppressed: (reason: SuppressedReason) => void = () => undefined,
+    /** Alerts of a kind that may fire per client and period; kinds not listed are bounded by the config (thresholds, days). */
+    private readonly caps: Partial<Record<Alert['kind'], number>> = { unpriced: 10 },
     /** Once across receivers sharing the database (coordination/work-claims.ts): false when another one sends. */
     private readonly claimOnce: (key: string) => Promise<boolean> = async () => true,
   ) {}
 
   has(a: Pick<Alert, 'client' | 'period' | 'kind' | 'threshold' | 'subject'>): boolean {
-    return this.claimed.has(alertId(a));
+    return this.claimed.has(a.period, alertId(a));
   }
 
-  /** Loads what fired before; returns the records that still need delivering. */
+  /** Loads what fired before (recent periods); returns the records that still need delivering. */
   async load(): Promise<AlertRecord[]> {
-    const records = await readAlertRecords(this.store);
-    for (const r of records) this.claimed.add(r.alert_id);
+    const window = claimWindow(this.now());
+    const records = await readAlertRecords(this.store, window);
+    for (const r of records) this.claimed.add(r.period, r.alert_id, `${r.kind}:${r.client_id}`);
     return records.filter((r) => r.state === 'pending' || r.state === 'failed');
   }
 
-  /** Claims and sends in the background; false when this alert was already claimed. */
+  /** Claims and sends in the background; false when this alert was already claimed or is suppressed. */
   fire(alert: Alert): boolean {
     const id = alertId(alert);
-    if (this.claimed.has(id)) return false;
-    this.claimed.add(id);
+    if (this.claimed.has(alert.period, id)) return false;
+    const window = claimWindow(this.now());
+    if (alert.period < window.from || alert.period > window.to) return this.suppress('period');
+    this.claimed.prune(window.from);
+    const cap = this.caps[alert.kind];
+    if (cap !== undefined && this.claimed.count(alert.period, `${alert.kind}:${alert.client}`) >= cap) return this.suppress('cap');
+    this.claimed.add(alert.period, id, `${alert.kind}:${alert.client}`);
     const at = this.now();
     const target = this.targetFor(alert.client);
-    const record: Omit<AlertRecord, 'version' | 'updated_at'> = {
+    this.queue.push({ target, record: {
       client_id: alert.client,
       period: alert.period,
       kind: alert.kind,
@@ -59,8 +80,8 @@ export class Alerter {
       attempts: 0,
       last_error: '',
       created_at: dateTimeText(at),
-    };
-    this.track(this.claimAndSend(record, target));
+    } });
+    if (this.queue.length === 1) this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.claimAndSend()));
     return true;
   }
 
@@ -87,23 +108,31 @@ export class Alerter {
     while (this.inflight.size) await Promise.all([...this.inflight]);
   }
 
+  private suppress(reason: SuppressedReason): false {
+    this.suppressed(reason);
+    return false;
+  }
+
   private track(p: Promise<void>): void {
     const tracked = p.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
   }
 
-  private async claimAndSend(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget | null): Promise<void> {
+  private async claimAndSend(): Promise<void> {
+    let claims = this.queue;
+    this.queue = [];
     try {
-      // Another receiver won: it records and sends; this one keeps the alert claimed in memory.
-      if (!(await this.claimOnce(`alert:${record.alert_id}`))) return;
-      await writeAlertRecord(this.store, record, this.now());
+      // Where another receiver won, it records and sends; this one keeps the alert claimed in memory.
+      const won = await Promise.all(claims.map((c) => this.claimOnce(`alert:${c.record.alert_id}`)));
+      claims = claims.filter((_, i) => won[i]);
+      if (claims.length) await writeAlertRecords(this.store, claims.map((c) => c.record), this.now());
     } catch (err) {
       // Not recorded, so not sent: the next stored call re-checks and claims again.
-      this.report(`claiming alert ${record.alert_id}`)(err);
-      this.claimed.delete(record.alert_id);
+      this.report(`claiming ${claims.length} alert(s)`)(err);
+      for (const c of claims) this.claimed.delete(c.record.period, c.record.alert_id);
       return;
     }
-    if (target) await this.send(record, target);
+    await Promise.all(claims.map((c) => (c.target ? this.send(c.record, c.target) : undefined)));
   }
 
   private async send(record: Omit<AlertRecord, 'version' | 'updated_at'>, target: WebhookTarget): Promise<void> {

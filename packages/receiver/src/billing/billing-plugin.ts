@@ -7,9 +7,14 @@ import { billingRoutes } from './billing-routes.js';
 import { ClientDirectory } from './client-billing.js';
 import { insertClients, syncClients } from './clients-table.js';
 import { SpendMonitor } from './spend-monitor.js';
+import { BackgroundTask } from '../server/background-task.js';
+import { RecentIds } from './recent-ids.js';
 import { DEFAULT_RETRY, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
 
 const REFRESH_MS = 15_000;
+const MAX_REFRESH_BACKOFF_MS = 5 * 60_000;
+/** Ids seen in traffic that this process remembers having listed in `clients`. */
+const LISTED_IDS = 10_000;
 
 export interface BillingInstance extends PluginInstance {
   /** Resolves when every alert claimed so far is recorded and delivered (or failed). */
@@ -27,11 +32,24 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   };
   const report = (what: string) => (err: unknown) => ctx.log.write(`billing: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
   const claimer = workClaimer(ctx.store);
-  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report, (key) => claimer.claim(key));
+  const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report, (reason) => ctx.metrics.alertsSuppressed.inc({ reason }), undefined, (key) => claimer.claim(key));
   const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
-  const listed = new Set<string>();
-  let refresh: NodeJS.Timeout | null = null;
+  // Forgetting an id only means listing it again (idempotent; configured ids are never written here).
+  const listed = new RecentIds(LISTED_IDS + directory.configured().length);
   const background = new Set<Promise<unknown>>();
+  // Spend this process did not see (other replicas behind the load balancer, `tokenledger
+  // reprice` run elsewhere) reaches the in-memory budgets within this interval; one refresh at a
+  // time, backing off while ClickHouse is failing or slow (a failed one keeps the previous figures).
+  const refresh = new BackgroundTask({
+    intervalMs: REFRESH_MS,
+    maxBackoffMs: MAX_REFRESH_BACKOFF_MS,
+    slowMs: REFRESH_MS / 2,
+    run: () => monitor.reload(),
+    onOutcome(outcome, err) {
+      ctx.metrics.refreshes.inc({ task: 'budget_refresh', result: outcome });
+      if (err) report(`budget refresh (next in ${Math.round(refresh.currentDelayMs / 1000)} s)`)(err);
+    },
+  });
 
   const track = (p: Promise<unknown>) => {
     background.add(p);
@@ -53,10 +71,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
       const others = await syncClients(ctx.store, directory, ctx.now());
       [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));
       await monitor.load();
-      // Spend this process did not see (other replicas behind the load balancer, `tokenledger
-      // reprice` run elsewhere) reaches the in-memory budgets within this interval.
-      refresh = setInterval(() => track(monitor.reload().catch(report('budget refresh'))), REFRESH_MS);
-      refresh.unref();
+      refresh.start();
     },
     onStored(rows) {
       monitor.observe(rows);
@@ -65,14 +80,15 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     // Settle marked repeats or moved calls to a client: spend figures are read again from the
     // deduplicated calls (a failed reload keeps the previous figures until the next one).
     onRewritten() {
-      track(monitor.reload().catch(report('budget reload after settle')));
+      refresh.request();
     },
     idle: async () => {
       await Promise.all([...background]);
+      await refresh.idle();
       await alerter.idle();
     },
     async close() {
-      if (refresh) clearInterval(refresh);
+      await refresh.close();
       await Promise.all([...background]);
       await alerter.idle();
     },

@@ -43,6 +43,25 @@ export function unpricedAlert(client: ClientBilling, period: string, provider: s
   };
 }
 
+/** Client id of the one alert that stands for every id not in the config (`clients` lists them). */
+export const UNCONFIGURED_CLIENTS = '*';
+
+/** Unpriced usage of ids not in the config: one alert per period for all of them, naming the first seen. */
+export function unconfiguredUnpricedAlert(period: string, firstClient: string, provider: string, model: string): Alert {
+  return {
+    kind: 'unpriced',
+    client: UNCONFIGURED_CLIENTS,
+    client_name: 'clients not in the config',
+    period,
+    threshold: 0,
+    subject: '',
+    spent_nanos: 0n,
+    budget_nanos: null,
+    message: `Clients not in the config used models without a price in ${period} (first: ${firstClient} with ${provider}/${model}): their calls are listed as unpriced until a price override is added and they are repriced.`,
+    details: { first_client: firstClient, provider, model },
+  };
+}
+
 export function spikeAlert(client: ClientBilling, period: string, day: string, today: bigint, average: bigint, factor: number): Alert {
   return {
     kind: 'spike',

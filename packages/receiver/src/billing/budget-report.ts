@@ -7,7 +7,7 @@ import { unaccountedCalls, type UnaccountedCalls } from './unaccounted-calls.js'
 
 /** Every configured client's budget now, straight from ClickHouse (the CLI's `budgets`). */
 export async function loadBudgets(store: StoreClient, directory: ClientDirectory, now: Date): Promise<BudgetStatus[]> {
-  const ledger = new SpendLedger(now);
+  const ledger = new SpendLedger(now, () => now, (id) => directory.get(id).inConfig);
   for (const day of directory.startDays()) {
     await ledger.load(store, day, periodAt(now, day), (id) => directory.get(id).periodStartDay === day);
   }

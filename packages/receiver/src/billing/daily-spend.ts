@@ -8,12 +8,20 @@ export const dayText = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Spend per client per UTC day over the last 8 days, for the spend-spike alert: today against
- * the average of the 7 days before (days without spend count as 0).
+ * the average of the 7 days before (days without spend count as 0). Only clients with the alert
+ * on are kept (`tracks`: configured clients), and only days of the last 8, so spans with random
+ * client ids or dates cannot grow it (issue #13 item 5).
  */
 export class DailySpend {
   private readonly spent = new Map<string, Map<string, bigint>>();
 
-  add(client: string, day: string, nanos: bigint): void {
+  constructor(private readonly tracks: (client: string) => boolean = () => true) {}
+
+  add(client: string, day: string, nanos: bigint, today: Date): void {
+    if (!this.tracks(client)) return;
+    const start = Date.parse(dayText(today));
+    const at = Date.parse(day);
+    if (!(at <= start && at >= start - 7 * DAY_MS)) return;
     const days = this.spent.get(client) ?? new Map<string, bigint>();
     days.set(day, (days.get(day) ?? 0n) + nanos);
     this.spent.set(client, days);
@@ -26,7 +34,7 @@ export class DailySpend {
 WHERE ${billedCallsWhere({ from })} GROUP BY client_id, day`.text,
     );
     this.spent.clear();
-    for (const r of rows) this.add(r.client_id, r.day, BigInt(r.cost));
+    for (const r of rows) this.add(r.client_id, r.day, BigInt(r.cost), today);
   }
 
   /** Today's spend and the trailing average when today > factor x average (exact, factor to 1e-3). */

@@ -18,7 +18,10 @@ async function monitor() {
   const fired: string[] = [];
   const alerter = new Alerter({} as StoreClient, () => new Date('2026-11-20T12:00:00Z'), { attempts: 1, baseMs: 1, timeoutMs: 100 }, () => null);
   alerter.fire = (alert) => (fired.push(`${alert.kind}:${alert.client}:${alert.period}:${alert.subject}`), true);
-  const spend = new SpendMonitor({} as StoreClient, directory, alerter, () => new Date('2026-10-01T00:00:00Z'), undefined);
+  // Started on Oct 1, observing on Nov 20: every period since began after the start.
+  let now = new Date('2026-10-01T00:00:00Z');
+  const spend = new SpendMonitor({} as StoreClient, directory, alerter, () => now, undefined);
+  now = new Date('2026-11-20T12:00:00Z');
   return { spend, directory, fired };
 }
 
@@ -33,10 +36,26 @@ describe('SpendMonitor.observe', () => {
       call('globex', '2026-11-15 10:00:00', '50000', 0),
     ]);
     const acme = directory.get('acme');
-    expect(spend.ledger.get('acme', 15, periodAt(new Date('2026-11-14T12:00:00Z'), 15))).toBe(1000n);
+    // acme's period that ended on Nov 14 is no longer current: not kept.
+    expect(spend.ledger.get('acme', 15, periodAt(new Date('2026-11-14T12:00:00Z'), 15))).toBeUndefined();
     expect(spend.ledger.get('acme', 15, periodAt(new Date('2026-11-15T12:00:00Z'), 15))).toBe(320n);
     expect(acme.periodStartDay).toBe(15);
     expect(spend.ledger.get('globex', 1, periodAt(new Date('2026-11-15T12:00:00Z'), 1))).toBe(50004n);
     expect(fired).toEqual(['unpriced:globex:2026-11:openai/gpt-x']);
+  });
+
+  it('keeps configured clients exactly and at most 10,000 ids seen only in traffic, whose spend it then reads from ClickHouse', async () => {
+    const { spend, directory } = await monitor();
+    const rows = Array.from({ length: 20_000 }, (_, i) => call(`random-${i}`, '2026-11-20 10:00:00', '7', 0));
+    spend.observe([...rows, call('globex', '2026-11-20 10:00:00', '5'), call('acme', '2030-01-01 00:00:00', '9')]);
+    const period = periodAt(new Date('2026-11-20T12:00:00Z'), 1);
+    expect(spend.ledger.get('globex', 1, period)).toBe(5n);
+    expect(spend.ledger.get('random-0', 1, period)).toBe(7n);
+    expect(spend.ledger.get('random-9999', 1, period)).toBe(7n);
+    expect(spend.ledger.get('random-10000', 1, period)).toBeUndefined();
+    expect(spend.ledger.get('never-seen', 1, period)).toBeUndefined();
+    // A span dated years ahead does not open a period of its own.
+    expect(spend.ledger.get('acme', 15, periodAt(new Date('2030-01-01T00:00:00Z'), 15))).toBeUndefined();
+    expect(directory.get('random-1').inConfig).toBe(false);
   });
 });

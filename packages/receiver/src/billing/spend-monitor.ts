@@ -4,10 +4,10 @@ import type { AlertsConfig } from '../config/config-schema.js';
 import type { StoredCall } from '../store/llm-calls.js';
 import type { Alerter } from './alerter.js';
 import { periodAt, rowInstant, type BillingPeriod } from './billing-period.js';
-import { budgetAlert, reachedThresholds, spikeAlert, unpricedAlert } from './budget-alerts.js';
+import { budgetAlert, reachedThresholds, spikeAlert, unconfiguredUnpricedAlert, unpricedAlert } from './budget-alerts.js';
 import type { ClientBilling, ClientDirectory } from './client-billing.js';
 import { DailySpend, dayText } from './daily-spend.js';
-import { SpendLedger } from './spend-ledger.js';
+import { SpendLedger, spendOf } from './spend-ledger.js';
 
 /** Midnight UTC of a 'YYYY-MM-DD' day. */
 const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
@@ -19,7 +19,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
  */
 export class SpendMonitor {
   readonly ledger: SpendLedger;
-  private readonly daily = new DailySpend();
+  private readonly daily: DailySpend;
   private readonly spikeMinNanos: bigint;
 
   constructor(
@@ -29,7 +29,9 @@ export class SpendMonitor {
     private readonly now: () => Date,
     alerts: AlertsConfig | undefined,
   ) {
-    this.ledger = new SpendLedger(now());
+    const configured = (id: string) => directory.get(id).inConfig;
+    this.ledger = new SpendLedger(now(), now, configured);
+    this.daily = new DailySpend((id) => configured(id) && directory.get(id).spikeFactor > 0);
     this.spikeMinNanos = usdToNanos(alerts?.spike_min_usd ?? 0);
   }
 
@@ -50,13 +52,21 @@ export class SpendMonitor {
     await this.daily.load(this.store, now);
   }
 
-  /** The spend of a client's current period, loading its window from ClickHouse when not tracked. */
+  /**
+   * The spend of a client's period: from memory when tracked; a window never loaded is loaded
+   * whole (it then stays tracked); any other case (a past period, an id the ledger has no room
+   * for) is one query for that client alone.
+   */
   async spent(client: ClientBilling, period: BillingPeriod): Promise<bigint> {
     const known = this.ledger.get(client.id, client.periodStartDay, period);
     if (known !== undefined) return known;
     const day = client.periodStartDay;
-    await this.ledger.load(this.store, day, period, (id) => this.directory.get(id).periodStartDay === day);
-    return this.ledger.get(client.id, day, period) ?? 0n;
+    if (periodAt(this.now(), day).label === period.label && !this.ledger.knows(day, period)) {
+      await this.ledger.load(this.store, day, period, (id) => this.directory.get(id).periodStartDay === day);
+      const loaded = this.ledger.get(client.id, day, period);
+      if (loaded !== undefined) return loaded;
+    }
+    return spendOf(this.store, client.id, period);
   }
 
   observe(rows: readonly StoredCall[]): void {
@@ -74,16 +84,22 @@ export class SpendMonitor {
       const client = this.directory.get(id);
       for (const [day, cost] of days) {
         this.ledger.add(client.id, client.periodStartDay, periodAt(dayStart(day), client.periodStartDay), cost);
-        this.daily.add(client.id, day, cost);
+        this.daily.add(client.id, day, cost, this.now());
       }
     }
     for (const id of byClient.keys()) this.checkClient(this.directory.get(id));
   }
 
+  /**
+   * One alert per configured client, period and model (the Alerter caps the models per client);
+   * ids seen only in traffic share one alert per period, so random client and model names in
+   * spans cannot turn into one alert row each (issue #13 item 5).
+   */
   private unpriced(row: StoredCall): void {
     const client = this.directory.get(row.client_id);
-    const period = periodAt(rowInstant(row.timestamp), client.periodStartDay);
-    const alert = unpricedAlert(client, period.label, row.provider, row.response_model || row.request_model);
+    const period = periodAt(rowInstant(row.timestamp), client.periodStartDay).label;
+    const model = row.response_model || row.request_model;
+    const alert = client.inConfig ? unpricedAlert(client, period, row.provider, model) : unconfiguredUnpricedAlert(period, client.id, row.provider, model);
     if (!this.alerter.has(alert)) this.alerter.fire(alert);
   }
 

@@ -42,7 +42,36 @@ export function createMetrics(pendingRows: () => number = () => 0) {
       this.set(pendingRows());
     },
   });
-  return { registry, spans, received, requests, insertSeconds, batchRows, queueDepth };
+  const background = backgroundMetrics(registry);
+  return { registry, spans, received, requests, insertSeconds, batchRows, queueDepth, ...background };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Background work (settle, billing refresh, alerts): docs/operations.md "Background work". */
+function backgroundMetrics(registry: Registry) {
+  const settleRuns = new Counter({
+    name: 'tokenledger_settle_runs_total',
+    help: 'Settle runs by result: ok, overran (the slot ended first; the next run resumes), skipped (another receiver held the lease), failed',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const rollupCorrections = new Counter({
+    name: 'tokenledger_rollup_corrections_total',
+    help: 'llm_usage_daily rows inserted by settle to make the rollup equal the billed calls (re-sent spans that raced, interrupted runs)',
+    registers: [registry],
+  });
+  const refreshes = new Counter({
+    name: 'tokenledger_background_refreshes_total',
+    help: 'Background refreshes (budget spend) by result: ok, failed, slow (took longer than its interval; the next one backs off)',
+    labelNames: ['task', 'result'] as const,
+    registers: [registry],
+  });
+  const alertsSuppressed = new Counter({
+    name: 'tokenledger_alerts_suppressed_total',
+    help: 'Alerts not fired because a bound was reached (unpriced models per client and period) or their period is too old or too far ahead',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { settleRuns, rollupCorrections, refreshes, alertsSuppressed };
+}

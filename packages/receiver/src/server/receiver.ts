@@ -46,6 +46,8 @@ export interface PluginContext {
   rewritten(): void;
   /** The /api/v1 routes of every plugin, called in-process as a caller scoped to one client or none (null). */
   callApi(path: string, scopeClient: string | null): Promise<Response>;
+  /** The receiver's Prometheus metrics (background work counts its runs there). */
+  metrics: Metrics;
 }
 
 /**
@@ -105,7 +107,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const log = options.log ?? { write: (t: string) => void process.stderr.write(t) };
   // Bound late: the API is made of the plugins' routes, and a plugin calls it only while serving a request.
   const callApi = inProcessApi(() => api);
-  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log, callApi }));
+  const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log, callApi, metrics }));
   const api = apiRoutes(plugins);
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };

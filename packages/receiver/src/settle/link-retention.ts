@@ -2,12 +2,13 @@ import { activePartitions, dropPartition } from '../clickhouse/partitions.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';
 import { SPAN_LINKS } from '../store/span-links.js';
+import { ROLLUP_DIRTY } from './rollup-converge.js';
 import { SETTLE_LEASES } from './settle-lease.js';
 
-const TABLES = [SPAN_LINKS, SETTLE_LEASES];
+const TABLES = [SPAN_LINKS, SETTLE_LEASES, ROLLUP_DIRTY];
 
 /**
- * span_links and settle_leases are only the settle stage's working memory: whole days (partitions)
+ * span_links, settle_leases and rollup_dirty are only the settle stage's working memory: whole days (partitions)
  * older than `days` are dropped, which is instant on every ClickHouse version (18.16 has no TTL).
  */
 export async function dropExpiredLinks(store: StoreClient, now: Date, days: number): Promise<Array<{ table: string; day: string }>> {

@@ -5,6 +5,7 @@ import { exportQuerySchema, parseQuery } from '../../reports/index.js';
 import { buildPricer } from '../../server/receiver.js';
 import { reprice } from '../../store/reprice.js';
 import type { Command } from '../command.js';
+import { processLease } from '../../settle/index.js';
 
 export const repriceCommand: Command = {
   name: 'reprice',
@@ -13,8 +14,10 @@ export const repriceCommand: Command = {
 
 Prices every stored call in the range again with the built-in catalog and the overrides in
 tokenledger.yaml, at each call's own timestamp. Calls whose cost or price changed are written
-again (the newest revision wins) and the daily rollup is corrected by the difference. Calls that
-were unpriced become priced once their model has a price.`,
+again (the newest revision wins) and the daily rollup is set to what the calls add up to. Calls that
+were unpriced become priced once their model has a price. It holds the settle lease while it runs
+(it waits up to settle.lease_seconds for the next slot), so no receiver settles the same rows in
+between; run it again after an interruption and it finishes the job.`,
   options: { from: { type: 'string' }, to: { type: 'string' }, client: { type: 'string' } },
   async run({ values }, ctx) {
     if (!values.from || !values.to) throw new UsageError('--from and --to are required (ISO dates, --to exclusive)');
@@ -29,7 +32,7 @@ were unpriced become priced once their model has a price.`,
     const config = await ctx.loadConfig();
     const store = createStoreClient(config.clickhouse);
     try {
-      const result = await reprice(store, buildPricer(config), range);
+      const result = await reprice(store, buildPricer(config), range, { lease: processLease(config.file.settle) });
       const sign = result.deltaNanos < 0n ? '-' : '+';
       const abs = result.deltaNanos < 0n ? -result.deltaNanos : result.deltaNanos;
       ctx.stdout.write(`repriced: ${result.changed} of ${result.examined} calls changed, total ${sign}$${formatUsd(abs)}\n`);
