@@ -234,7 +234,7 @@ describe('TokenLedger on a 2 x 2 ClickHouse 18.16 cluster', () => {
 
   it('settles and reprices on the cluster as on the single node, the rollup following', async () => {
     const now = new Date();
-    const [settledSingle, settledCluster] = [await settle(single.receiver.store, { now, windowMs: 3_600_000 }), await settle(receivers[0]!.receiver.store, { now, windowMs: 3_600_000 })];
+    const [settledSingle, settledCluster] = [await settle(single.receiver.store, { now, windowMs: 3_600_000, pricer: single.receiver.pricer }), await settle(receivers[0]!.receiver.store, { now, windowMs: 3_600_000, pricer: single.receiver.pricer })];
     expect(settledCluster).toEqual(settledSingle);
     expect(settledSingle).toMatchObject({ skipped: false });
     expect(settledSingle.calls).toBeGreaterThan(0);
