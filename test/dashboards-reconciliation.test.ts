@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconciliationReport } from '../packages/receiver/src/reconcile/index.js';
+import { comparableSettings } from './support/clickhouse.js';
 import { loadDashboard, panelByTitle, panelRunner, renderSql, type PanelRunner } from './support/dashboard-queries.js';
 import type { QueryTime } from './support/grafana-macros.js';
 import { reconcileWorld, type ReconcileWorld } from './support/reconcile-fixture.js';
@@ -19,7 +20,7 @@ const pick = (rows: Record<string, string | null>[], ...cols: string[]) => rows.
 beforeAll(async () => {
   world = await reconcileWorld('dash_reconcile');
   await world.importDays('2026-10-01', '2026-11-01');
-  runner = panelRunner(world.db.url, world.db.name);
+  runner = panelRunner(world.db.url, world.db.name, await comparableSettings(world.db.url));
 });
 afterAll(async () => {
   await runner.close();

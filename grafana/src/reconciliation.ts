@@ -25,8 +25,8 @@ const BOTH_SIDES = `
             SELECT day, provider, model, calls, cost_nanos
             FROM llm_usage_daily
             WHERE ${IN_RANGE} AND ${OF_PROVIDERS} AND provider GLOBAL IN (SELECT provider FROM provider_imports)
-        )
-        ANY LEFT JOIN (SELECT provider, name AS model, canonical FROM (SELECT provider, name, argMax(model, updated_at) AS canonical FROM reconcile_models GROUP BY provider, name)) USING (provider, model)
+        ) AS tracked
+        ANY LEFT JOIN (SELECT provider, name AS model, canonical FROM (SELECT provider, name, argMax(model, updated_at) AS canonical FROM reconcile_models GROUP BY provider, name)) AS models USING (provider, model)
     )
     GROUP BY day, provider, rmodel`;
 
