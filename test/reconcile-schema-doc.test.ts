@@ -8,8 +8,16 @@ const [perDay, perClient, imports] = [...section.matchAll(/```sql\n([\s\S]*?)```
 
 let world: ReconcileWorld;
 const run = (query: string) => world.db.queryRows<Record<string, string>>(query.replaceAll('tokenledger.', `${world.db.name}.`));
-// JSON turns Decimal into a float; toString shows the exact decimal ClickHouse computed.
-const exact = (query: string, cols: string[]) => run(`SELECT ${cols.map((c) => (c.endsWith('_usd') ? `toString(${c}) AS ${c}` : c)).join(', ')} FROM (${query})`);
+// JSON turns Decimal into a float; toString shows the exact decimal ClickHouse computed (current
+// ClickHouse drops its trailing zeros, 18.16 keeps all 9: padded back here, as text, so both read alike).
+const nineDecimals = (text: string) => {
+  const [whole, fraction = ''] = text.split('.');
+  return `${whole}.${fraction.padEnd(9, '0')}`;
+};
+const exact = async (query: string, cols: string[]) =>
+  (await run(`SELECT ${cols.map((c) => (c.endsWith('_usd') ? `toString(${c}) AS ${c}` : c)).join(', ')} FROM (${query})`)).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, k.endsWith('_usd') ? nineDecimals(v) : v])),
+  );
 
 beforeAll(async () => {
   world = await reconcileWorld('reconcile_doc');

@@ -40,7 +40,7 @@ function request(model: string, spans: number): string {
 }
 
 // Reprice holds the settle lease: every process sharing the database uses the same slot length.
-const SETTLE = 'settle:\n  lease_seconds: 4\n';
+const SETTLE = 'settle:\n  lease_seconds: 4\n  interval_seconds: 2\n';
 
 describe('tokenledger reprice', () => {
   let r: TestReceiver;
