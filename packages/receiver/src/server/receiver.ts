@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { createPricer, loadCatalog, type PriceOverride, type Pricer } from '@tokenledger/pricing';
 import type { AppConfig } from '../config/config-schema.js';
 import { migrationsApplied } from '../clickhouse/migrate.js';
+import { isPermanentStoreError } from '../clickhouse/clickhouse-errors.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
 import { createApp } from '../http/app.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
@@ -15,9 +16,8 @@ import type { StoredCall } from '../store/llm-calls.js';
 import type { IngestRow } from '../store/span-links.js';
 
 export interface ReceiverOptions {
-  /** Batch by size and by time (defaults: 5,000 rows or 200 ms). */
+  /** The cap of one insert (group commit: a batch is what arrived while the previous one was stored). Default 5,000 rows. */
   maxBatchRows?: number;
-  maxWaitMs?: number;
   /** Refuse with 429 beyond this many rows accepted but not stored (bounds memory). */
   maxPendingRows?: number;
   maxBodyBytes?: number;
@@ -99,7 +99,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow, PreparedBatch>({
     maxBatchRows: options.maxBatchRows ?? 5_000,
-    maxWaitMs: options.maxWaitMs ?? 200,
+    isPermanent: isPermanentStoreError,
     maxPendingRows: options.maxPendingRows ?? 200_000,
     prepare: (rows, unconfirmed) => prepareIngestRows(store, rows, unconfirmed),
     store: async (batch) => {
