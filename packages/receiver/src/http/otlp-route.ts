@@ -4,7 +4,7 @@ import { TokenLedgerError } from '../errors.js';
 import { PendingCallEncoder } from '../ingest/pending-calls.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
 import type { BatchWriter } from '../ingest/batch-writer.js';
-import type { IngestRow } from '../store/span-links.js';
+import type { IngestRow } from '../ingest/ingest-row.js';
 import type { IngestStats } from '../store/ingest-stats.js';
 import {
   decodeJsonTraces,

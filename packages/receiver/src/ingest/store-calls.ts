@@ -1,6 +1,9 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { callKey, insertCallLines, storedKeys, type CallRow } from '../store/llm-calls.js';
-import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
+import { callKey, type CallRow } from '../rows/llm-call-row.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
+import { insertCallLines, storedKeys } from '../store/llm-calls.js';
+import { insertLinks } from '../store/span-links.js';
+import { isSpanLink, type IngestRow } from './ingest-row.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
 /** A batch ready to insert: its calls minus those already stored or repeated, and its links. */

@@ -12,8 +12,8 @@ import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest
 import { normalizeSpan, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
-import type { StoredCall } from '../store/llm-calls.js';
-import type { IngestRow } from '../store/span-links.js';
+import type { IngestRow } from '../ingest/ingest-row.js';
+import type { StoredCall } from '../rows/llm-call-row.js';
 
 export interface ReceiverOptions {
   /** The cap of one insert (group commit: a batch is what arrived while the previous one was stored). Default 5,000 rows. */
