@@ -52,8 +52,10 @@ describe('ClickHouse failures, through a fault-injecting proxy in front of the r
     proxy.inject((req) => {
       if (!isCallInsert(req)) return null;
       const text = req.body.toString('utf8');
-      if (text.includes('\tholder\t')) return { delayMs: 300 };
-      return text.includes('\tpoison\t') ? { body: Buffer.from(text.replace(/\tpoison\t/g, '\tpoison\t\t')) } : null;
+      return {
+        ...(text.includes('\tholder\t') ? { delayMs: 300 } : {}),
+        ...(text.includes('\tpoison\t') ? { body: Buffer.from(text.replace(/\tpoison\t/g, '\tpoison\t\t')) } : {}),
+      };
     });
     const holder = send(calls('holder'));
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -30,24 +30,38 @@ function recorder(options: { fail?: (rows: number[]) => boolean; storeMs?: numbe
 
 type Recorder = ReturnType<typeof recorder>;
 class Poison extends Error {}
+const combine = (a: number[], b: number[]) => [...a, ...b];
 const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxPendingRows: number }) =>
-  new BatchWriter<number, number[]>({ prepare: rec.prepare, store: rec.store, isPermanent: (err) => err instanceof Poison, ...limits });
+  new BatchWriter<number, number[]>({ prepare: rec.prepare, combine, store: rec.store, isPermanent: (err) => err instanceof Poison, ...limits });
 
 describe('BatchWriter', () => {
-  it('starts a batch at once and gathers what arrives meanwhile into the next, settling each after it is stored', async () => {
+  it('starts a batch at once and lets what arrives during its check join it, settling each after it is stored', async () => {
     const rec = recorder();
     const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2]), writer.write([3]), writer.write([4, 5, 6])]);
-    expect(rec.batches).toEqual([[1, 2], [3, 4, 5, 6]]);
+    expect(rec.batches).toEqual([[1, 2, 3, 4, 5, 6]]);
+    // The late requests are checked against the batch's own kept rows.
+    expect(rec.events.slice(0, 2)).toEqual(['prepare 1,2', 'prepare 3,4,5,6']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1, 2]]);
     await writer.write([7]);
     expect(rec.batches.at(-1)).toEqual([7]);
+  });
+
+  it('gathers what arrives during an insert into the next batch, checked while that insert runs', async () => {
+    const rec = recorder({ storeMs: 30 });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
+    const first = writer.write([1]);
+    await tick(10); // [1] is being inserted
+    await Promise.all([first, writer.write([2]), writer.write([3]), writer.write([4])]);
+    expect(rec.batches).toEqual([[1], [2, 3, 4]]);
+    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'stored 1', 'prepare 3,4', 'store 2,3,4', 'stored 2,3,4']);
   });
 
   it('caps a batch by size, keeping requests whole', async () => {
     const rec = recorder();
     const writer = writerFor(rec, { maxBatchRows: 4, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2, 3]), writer.write([4]), writer.write([5, 6, 7]), writer.write([8])]);
-    expect(rec.batches).toEqual([[1, 2, 3], [4, 5, 6, 7], [8]]);
+    expect(rec.batches).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
   });
 
   it('prepares the next batch while the previous one is stored, showing it the unconfirmed rows', async () => {
@@ -84,9 +98,9 @@ describe('BatchWriter', () => {
     const refused = (results[2] as PromiseRejectedResult).reason as Error;
     expect(refused).toBeInstanceOf(RowsRejectedError);
     expect(refused.message).toBe('ClickHouse refused the rows of this request: Code: 27, e.displayText() = DB::Exception: Cannot parse input');
-    // [2, 13, 14, 4, 5] fails, then each half is prepared again on its own: [2, 13, 14] | [4, 5], [2] | [13, 14].
-    expect(rec.batches).toEqual([[1], [2], [4, 5]]);
-    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2,13,14,4,5', 'prepare 2,13,14', 'prepare 2', 'prepare 13,14', 'prepare 4,5']);
+    // [1] and the requests that joined it fail as one, then each half is prepared again on its own.
+    expect(rec.batches).toEqual([[1, 2], [4, 5]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2,13,14,4,5', 'prepare 1,2,13,14', 'prepare 1,2', 'prepare 13,14', 'prepare 4,5']);
   });
 
   it('does not split a batch on a failure that a retry can cure', async () => {
@@ -95,7 +109,7 @@ describe('BatchWriter', () => {
     const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 100 });
     const results = await Promise.allSettled([writer.write([1]), writer.write([2]), writer.write([3])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(rec.events.filter((e) => e.startsWith('store'))).toEqual(['store 1', 'store 2,3']);
+    expect(rec.events.filter((e) => e.startsWith('store'))).toEqual(['store 1,2,3']);
   });
 
   it('rejects every request of a failed batch', async () => {
@@ -116,6 +130,7 @@ describe('BatchWriter', () => {
         if (throwNow) throw new Error('check failed');
         return Promise.resolve(rows);
       },
+      combine,
       store: async () => undefined,
       isPermanent: () => false,
       maxBatchRows: 10,

@@ -39,6 +39,16 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
   return { calls, keys, links, duplicates: candidates.length - calls.length };
 }
 
+/** One batch of two prepared parts, the second prepared against the first (so no key is in both). */
+export function combinePrepared(first: PreparedBatch, second: PreparedBatch): PreparedBatch {
+  return {
+    calls: [...first.calls, ...second.calls],
+    keys: new Set([...first.keys, ...second.keys]),
+    links: [...first.links, ...second.links],
+    duplicates: first.duplicates + second.duplicates,
+  };
+}
+
 /**
  * Inserts a prepared batch. Calls and links go side by side: if either insert fails the request
  * is refused and re-sent, and the retry finds its calls already stored (dropped above) and its

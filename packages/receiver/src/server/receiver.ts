@@ -8,7 +8,7 @@ import { createApp } from '../http/app.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
-import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
+import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
@@ -102,6 +102,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     isPermanent: isPermanentStoreError,
     maxPendingRows: options.maxPendingRows ?? 200_000,
     prepare: (rows, unconfirmed) => prepareIngestRows(store, rows, unconfirmed),
+    combine: combinePrepared,
     store: async (batch) => {
       await insertPrepared(store, batch);
       for (const plugin of plugins) plugin.onStored?.(batch.calls);
