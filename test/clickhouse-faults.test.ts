@@ -108,3 +108,27 @@ describe('ClickHouse failures, through a fault-injecting proxy in front of the r
     expect(await stored(client)).toEqual({ calls: 3, cost: '9750000', rollup: 3 });
   });
 });
+
+describe('overload, while ClickHouse is slow', () => {
+  let proxy: FaultProxy;
+  let r: TestReceiver;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(clickhouseUrl());
+    r = await startTestReceiver('overload_early', { clickhouseUrl: proxy.url, receiver: { maxPendingRows: 3 } });
+  });
+  afterAll(async () => {
+    await r.stop();
+    await proxy.close();
+  });
+
+  it('refuses with 429 before reading the body once the writer is at its limit', async () => {
+    proxy.inject((req) => (isCallInsert(req) ? { delayMs: 500 } : null));
+    const post = (body: string) => fetch(`${r.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const held = post(calls('slow', 3));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // its 3 rows are pending: the limit
+    const refused = await post('this is not OTLP'); // a 400 if it were decoded
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await held).status).toBe(200);
+  });
+});

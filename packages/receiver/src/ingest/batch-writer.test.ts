@@ -146,9 +146,13 @@ describe('BatchWriter', () => {
     const rec = recorder();
     const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 4 });
     const first = writer.write([1, 2, 3]);
+    expect(writer.full).toBe(false);
     await expect(writer.write([4, 5])).rejects.toBeInstanceOf(QueueFullError);
-    await first;
-    expect(rec.batches).toEqual([[1, 2, 3]]);
+    const second = writer.write([4]);
+    expect(writer.full).toBe(true);
+    await Promise.all([first, second]);
+    expect(writer.full).toBe(false);
+    expect(rec.batches).toEqual([[1, 2, 3, 4]]);
   });
 
   it('drains accepted rows on close and refuses new ones', async () => {

@@ -82,6 +82,11 @@ export class BatchWriter<Row, Prepared = unknown> {
     return this.queuedRows + this.inFlightRows;
   }
 
+  /** At the pending limit: a request can be refused before its body is even read. */
+  get full(): boolean {
+    return this.pendingRows >= this.options.maxPendingRows;
+  }
+
   /** Resolves when `rows` are stored; rejects with QueueFullError, RowsRejectedError or the store's error. */
   write(rows: Row[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the receiver is shutting down'));
