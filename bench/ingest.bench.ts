@@ -37,7 +37,8 @@ const REQUESTS = 200;
 const SPANS = 500;
 const LEVELS = [1, 4, 32];
 const BATCH_ROWS = 5_000;
-const ROUNDS = 3;
+/** INGEST_ROUNDS=0 runs the sustained run alone. */
+const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 3);
 /** Requests sent to each receiver before it is measured (JIT warm-up); their spans have other ids. */
 const WARMUP_REQUESTS = 20;
 const SUSTAINED_SECONDS = Number(process.env.INGEST_SUSTAINED_SECONDS ?? 600);
@@ -216,6 +217,18 @@ const percent = (baselineSeconds: number, receiverSeconds: number) => `${Math.ro
 const cpuText = (cpu: Record<string, number>) => Object.entries(cpu).map(([who, s]) => `${who} ${s.toFixed(2)}`).join(', ');
 const per100k = (cpu: number, spans: number) => (Number.isNaN(cpu) ? 'n/a' : `${((cpu / spans) * 100_000).toFixed(2)} s`);
 
+/** The medians over rounds, one row per level. */
+function printTable(times: Record<'json' | 'tsv' | 'small' | 'smallP50' | 'smallP99', number[]>, levels: Map<number, Record<'seconds' | 'p50' | 'p99' | 'cpu' | 'clickhouse' | 'inserts', number[]>>, spans: number): void {
+  const [json, tsv, small] = [median(times.json), median(times.tsv), median(times.small)];
+  console.log(`\nmedians: baseline JSONEachRow x${BATCH_ROWS} ${rate(spans, json)} rows/s; TabSeparated x${BATCH_ROWS} ${rate(spans, tsv)} rows/s; TabSeparated x${SPANS} ${rate(spans, small)} rows/s, insert p50 ${median(times.smallP50).toFixed(1)} ms, p99 ${median(times.smallP99).toFixed(1)} ms`);
+  console.log('| in flight | spans/s | JSONEachRow rows/s | ratio | TabSeparated rows/s | ratio | ack p50 ms | ack p99 ms | straight 500-row insert p50 ms | inserts | receiver CPU / 100k spans | ClickHouse CPU / 100k spans |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [inFlight, l] of levels) {
+    const recv = median(l.seconds);
+    console.log(`| ${inFlight} | ${rate(spans, recv)} | ${rate(spans, json)} | ${percent(json, recv)} | ${rate(spans, tsv)} | ${percent(tsv, recv)} | ${median(l.p50).toFixed(1)} | ${median(l.p99).toFixed(1)} | ${median(times.smallP50).toFixed(1)} | ${median(l.inserts)} | ${per100k(median(l.cpu), spans)} | ${per100k(median(l.clickhouse), spans)} |`);
+  }
+}
+
 export async function run(): Promise<void> {
   const tag = randomBytes(3).toString('hex');
   const dbs: string[] = [];
@@ -264,14 +277,8 @@ export async function run(): Promise<void> {
       }
       await dropAll();
     }
-    const [json, tsv, small] = [median(times.json), median(times.tsv), median(times.small)];
-    console.log(`\nmedians: baseline JSONEachRow x${BATCH_ROWS} ${rate(spans, json)} rows/s; TabSeparated x${BATCH_ROWS} ${rate(spans, tsv)} rows/s; TabSeparated x${SPANS} ${rate(spans, small)} rows/s, insert p50 ${median(times.smallP50).toFixed(1)} ms, p99 ${median(times.smallP99).toFixed(1)} ms`);
-    console.log('| in flight | spans/s | JSONEachRow rows/s | ratio | TabSeparated rows/s | ratio | ack p50 ms | ack p99 ms | straight 500-row insert p50 ms | inserts | receiver CPU / 100k spans | ClickHouse CPU / 100k spans |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const [inFlight, l] of levels) {
-      const recv = median(l.seconds);
-      console.log(`| ${inFlight} | ${rate(spans, recv)} | ${rate(spans, json)} | ${percent(json, recv)} | ${rate(spans, tsv)} | ${percent(tsv, recv)} | ${median(l.p50).toFixed(1)} | ${median(l.p99).toFixed(1)} | ${median(times.smallP50).toFixed(1)} | ${median(l.inserts)} | ${per100k(median(l.cpu), spans)} | ${per100k(median(l.clickhouse), spans)} |`);
-    }
+    if (ROUNDS > 0) printTable(times, levels, spans);
+
     if (SUSTAINED_SECONDS > 0) {
       const s = await sustained(admin, database('sustained'), SUSTAINED_SECONDS);
       const total = s.sent.requests * SPANS;
