@@ -1,4 +1,5 @@
-// Load generator for ingest.bench.ts, in its own process as real exporters would be: reads
+// Load generator for ingest.bench.ts, in its own process as real exporters would be (429 and 503
+// are retried after Retry-After, as an OTLP exporter does): reads
 // length-prefixed OTLP request bodies from a file and POSTs them with N requests in flight, each
 // sender sending its next request when the previous one is answered (as a BatchSpanProcessor
 // does). node:http with a keep-alive agent, not fetch: it costs the shared cores far less CPU per
@@ -24,20 +25,30 @@ const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
 const target = new URL('/v1/traces', url);
 const latencies = [];
 
-function post(body) {
-  const started = performance.now();
+let retries = 0;
+
+function postOnce(body) {
   return new Promise((resolve, reject) => {
     const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } }, (res) => {
       res.on('data', () => undefined);
-      res.on('end', () => {
-        latencies.push(performance.now() - started);
-        if (res.statusCode === 200) resolve();
-        else reject(new Error(`receiver answered ${res.statusCode}`));
-      });
+      res.on('end', () => resolve({ status: res.statusCode, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** As an OTLP exporter does: 429 and 503 are retried after Retry-After; the latency counts the wait. */
+async function post(body) {
+  const started = performance.now();
+  for (;;) {
+    const { status, retryAfter } = await postOnce(body);
+    if (status === 200) break;
+    if (status !== 429 && status !== 503) throw new Error(`receiver answered ${status}`);
+    retries++;
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
+  latencies.push(performance.now() - started);
 }
 
 /** Pass k > 0 writes k over the first 4 bytes of every trace id, so each pass is all new spans. */
@@ -64,4 +75,4 @@ const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage();
 latencies.sort((a, b) => a - b);
 const quantile = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, requests: latencies.length, p50: quantile(0.5), p99: quantile(0.99) }));
+process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, requests: latencies.length, retries, p50: quantile(0.5), p99: quantile(0.99) }));

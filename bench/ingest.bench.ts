@@ -59,6 +59,8 @@ interface SendResult {
   seconds: number;
   cpuSeconds: number;
   requests: number;
+  /** Requests answered 429/503 and sent again after Retry-After, as an exporter would. */
+  retries: number;
   p50: number;
   p99: number;
 }
@@ -282,7 +284,7 @@ export async function run(): Promise<void> {
     if (SUSTAINED_SECONDS > 0) {
       const s = await sustained(admin, database('sustained'), SUSTAINED_SECONDS);
       const total = s.sent.requests * SPANS;
-      console.log(`\nsustained, 1 in flight for ${s.sent.seconds.toFixed(0)} s: ${total.toLocaleString('en')} spans, ${rate(total, s.sent.seconds)} spans/s in ${s.report.inserts} inserts, ack p50 ${s.sent.p50.toFixed(1)} ms p99 ${s.sent.p99.toFixed(1)} ms, receiver CPU ${per100k(s.report.cpuSeconds, total)} per 100k spans`);
+      console.log(`\nsustained, 1 in flight for ${s.sent.seconds.toFixed(0)} s: ${total.toLocaleString('en')} spans, ${rate(total, s.sent.seconds)} spans/s in ${s.report.inserts} inserts, ${s.sent.retries} requests retried after 429/503, ack p50 ${s.sent.p50.toFixed(1)} ms p99 ${s.sent.p99.toFixed(1)} ms, receiver CPU ${per100k(s.report.cpuSeconds, total)} per 100k spans`);
       console.log(`active parts per partition, peak: ${JSON.stringify(s.peak)}; at the end: ${JSON.stringify(s.end)}`);
       for (const line of s.samples) console.log(`  ${line}`);
     }
