@@ -55,7 +55,7 @@ describe('budget alerts, spikes and unpriced models on the real ClickHouse', () 
   async function boot(): Promise<Receiver> {
     const config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name } });
     config.file = parseFileConfig(yaml(hooks), 'test.yaml');
-    const r = createReceiver(config, { plugins: [billingPlugin], now: () => NOW, maxBatchRows: 3, maxWaitMs: 1 });
+    const r = createReceiver(config, { plugins: [billingPlugin], now: () => NOW, maxBatchRows: 3 });
     await migrate(r.store, { database: db.name, cluster: null });
     for (const p of r.plugins) await p.start?.();
     return r;

@@ -28,7 +28,7 @@ describe('ClickHouse going away and coming back', () => {
   let r: TestReceiver;
   beforeAll(async () => {
     proxy = await startTcpProxy(clickhouseUrl());
-    r = await startTestReceiver('resilience', { clickhouseUrl: proxy.url, receiver: { maxWaitMs: 5 } });
+    r = await startTestReceiver('resilience', { clickhouseUrl: proxy.url });
   });
   afterAll(async () => {
     proxy.restore();
@@ -59,7 +59,7 @@ describe('ClickHouse going away and coming back', () => {
 describe('overload', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startTestReceiver('overload', { receiver: { maxPendingRows: 15, maxWaitMs: 200 } });
+    r = await startTestReceiver('overload', { receiver: { maxPendingRows: 15 } });
   });
   afterAll(async () => r.stop());
 

@@ -28,7 +28,7 @@ export async function startTestReceiver(
     const { parseFileConfig } = await import('../../packages/receiver/src/config/load-config.js');
     config.file = parseFileConfig(options.yaml, 'test.yaml');
   }
-  const server = await startServer(config, quiet, { plugins: defaultPlugins, maxWaitMs: 20, ...options.receiver });
+  const server = await startServer(config, quiet, { plugins: defaultPlugins, ...options.receiver });
   return {
     db,
     server,

@@ -19,4 +19,4 @@ export { reportsPlugin, usageReport, exportCallsCsv, type UsageReport, type Usag
 export { billingPlugin, loadInvoice, buildInvoice, invoiceCsv, invoicePdf, loadBudgets, type Invoice } from './billing/index.js';
 export { settlePlugin, settle } from './settle/index.js';
 export { reprice, type RepriceResult } from './store/reprice.js';
-export type { CallRow, StoredCall } from './store/llm-calls.js';
+export type { CallRow, StoredCall } from './rows/llm-call-row.js';

@@ -1,13 +1,16 @@
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { Readable } from 'node:stream';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config/config-schema.js';
 import { StoreUnavailableError } from '../errors.js';
 import { CLUSTER_SETTINGS } from './cluster-settings.js';
+import { clickhouseCode, storeError, type ClickHouseFailure } from './clickhouse-errors.js';
 import { TsvWriter } from './tsv-rows.js';
 
 /**
  * A thin layer over @clickhouse/client: one place that knows the connection settings, and that
- * turns "cannot reach ClickHouse" into StoreUnavailableError (503 + Retry-After upstream).
+ * turns every failure into a typed error (clickhouse-errors.ts): StoreUnavailableError or
+ * StoreOverloadedError (503/429 + Retry-After upstream) when a retry can succeed, else
+ * StoreRejectedError. The receiver's own hot paths (the insert and the already-stored check) speak
+ * HTTP themselves, so they see ClickHouse's status and X-ClickHouse-Exception-Code header.
  */
 export interface StoreClient {
   readonly database: string;
@@ -50,13 +53,32 @@ export interface ExternalTable {
   rows: readonly (readonly string[])[];
 }
 
-async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
+/** ClickHouse answered, with an error. */
+class ClickHouseAnswerError extends Error {
+  constructor(readonly failure: ClickHouseFailure) {
+    super(failure.message);
+  }
+}
+
+/** One POST to ClickHouse's HTTP interface; an error answer (status or exception header) throws. */
+async function post(config: ClickHouseConfig, params: Record<string, string>, body: Uint8Array | FormData, timeoutMs: number): Promise<string> {
   const url = new URL(config.url);
-  url.searchParams.set('query', `${query} FORMAT JSONEachRow`);
-  if (config.cluster) for (const [k, v] of Object.entries(CLUSTER_SETTINGS)) url.searchParams.set(k, String(v));
-  for (const [name, value] of Object.entries(JSON_SETTINGS)) url.searchParams.set(name, String(value));
-  url.searchParams.set(`${table.name}_structure`, table.structure);
-  url.searchParams.set(`${table.name}_format`, 'TabSeparated');
+  for (const [name, value] of Object.entries({ ...sessionSettings(config), ...params })) url.searchParams.set(name, String(value));
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'X-ClickHouse-User': config.username, 'X-ClickHouse-Key': config.password },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  const header = response.headers.get('x-clickhouse-exception-code');
+  if (!response.ok || header) {
+    throw new ClickHouseAnswerError({ code: clickhouseCode(header, text), httpStatus: response.status, message: text.trim() || `HTTP ${response.status}` });
+  }
+  return text;
+}
+
+async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
   const form = new FormData();
   const tsv = new TsvWriter();
   for (const row of table.rows) {
@@ -67,21 +89,26 @@ async function queryExternal<T>(config: ClickHouseConfig, query: string, table: 
     tsv.endRow();
   }
   form.append(table.name, new Blob([tsv.bytes()]), `${table.name}.tsv`);
-  const response = await fetch(url, {
-    method: 'POST',
-    body: form,
-    headers: { 'X-ClickHouse-User': config.username, 'X-ClickHouse-Key': config.password },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(text.split('\n')[0]);
+  const params = { query: `${query} FORMAT JSONEachRow`, [`${table.name}_structure`]: table.structure, [`${table.name}_format`]: 'TabSeparated' };
+  const text = await post(config, params, form, timeoutMs);
   return text ? text.trimEnd().split('\n').map((line) => JSON.parse(line) as T) : [];
+}
+
+/** What ClickHouse said, from our own HTTP answer or from @clickhouse/client's error (18.16's bodies it leaves unparsed). */
+function failureOf(err: unknown): ClickHouseFailure | null {
+  if (err instanceof ClickHouseAnswerError) return err.failure;
+  if (err instanceof ClickHouseError) return { code: Number(err.code), httpStatus: null, message: err.message };
+  const code = err instanceof Error ? clickhouseCode(null, err.message) : null;
+  return code === null ? null : { code, httpStatus: null, message: (err as Error).message };
 }
 
 async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    // ClickHouse's own answer first: its text may mention "timeout" and still be the rows' fault.
+    const failure = failureOf(err);
+    if (failure) throw storeError(what, failure, err);
     if (isUnavailable(err)) throw new StoreUnavailableError(`ClickHouse unavailable during ${what}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
@@ -93,14 +120,20 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
  */
 const JSON_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
 
+/** Settings of every request, ours and the client's: on a cluster also those of cluster-settings.ts. */
+function sessionSettings(config: ClickHouseConfig): ClickHouseSettings {
+  return { ...JSON_SETTINGS, ...(config.cluster ? CLUSTER_SETTINGS : {}) };
+}
+
 export function createStoreClient(config: ClickHouseConfig, options: { requestTimeoutMs?: number } = {}): StoreClient {
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const raw = createClient({
     url: config.url,
     username: config.username,
     password: config.password,
-    request_timeout: options.requestTimeoutMs ?? 30_000,
+    request_timeout: timeoutMs,
     max_open_connections: 16,
-    clickhouse_settings: { ...JSON_SETTINGS, ...(config.cluster ? CLUSTER_SETTINGS : {}) },
+    clickhouse_settings: sessionSettings(config),
     // Failures surface as typed errors to the caller, which decides what is worth logging.
     log: { level: ClickHouseLogLevel.OFF },
   });
@@ -115,10 +148,10 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
       guard('insert', async () => void (await raw.insert({ table, values: rows as object[], format: 'JSONEachRow' }))),
     insertTsv: (table, columns, bytes) =>
       guard('insert', async () => {
-        await raw.insert({ table, values: Readable.from([bytes], { objectMode: false }), format: 'TabSeparated', columns: columns as [string, ...string[]] });
+        await post(config, { query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated` }, bytes, timeoutMs);
       }),
     queryWithTable: <T>(query: string, table: ExternalTable) =>
-      guard('query', () => queryExternal<T>(config, query, table, options.requestTimeoutMs ?? 30_000)),
+      guard('query', () => queryExternal<T>(config, query, table, timeoutMs)),
     ping: async () => (await raw.ping()).success,
     close: () => raw.close(),
   };

@@ -13,6 +13,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   queue_full: 429,
+  rows_rejected: 400,
+  store_overloaded: 429,
   store_unavailable: 503,
 };
 

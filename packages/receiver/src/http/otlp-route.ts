@@ -3,8 +3,8 @@ import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
 import { PendingCallEncoder } from '../ingest/pending-calls.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
-import type { BatchWriter } from '../ingest/batch-writer.js';
-import type { IngestRow } from '../store/span-links.js';
+import { QueueFullError, type BatchWriter } from '../ingest/batch-writer.js';
+import type { IngestRow } from '../ingest/ingest-row.js';
 import type { IngestStats } from '../store/ingest-stats.js';
 import {
   decodeJsonTraces,
@@ -23,7 +23,7 @@ import { readBodyLimited } from './read-body.js';
 
 export interface OtlpRouteDeps {
   stages: IngestStages;
-  writer: Pick<BatchWriter<IngestRow>, 'write'>;
+  writer: Pick<BatchWriter<IngestRow>, 'write'> & Partial<Pick<BatchWriter<IngestRow>, 'full'>>;
   stats: IngestStats;
   metrics: Metrics;
   limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };
@@ -82,6 +82,8 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
     const format = formatOf(c.req.header('content-type'));
     try {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
+      // Overload is refused before the body is read or decoded, not after (OTLP/HTTP: 429 + Retry-After).
+      if (deps.writer.full) throw new QueueFullError(1);
       const decoded = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
       const encoder = new PendingCallEncoder(decoded.spans.length);
       const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchWriter, QueueFullError } from './batch-writer.js';
+import { BatchWriter, QueueFullError, RowsRejectedError } from './batch-writer.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,27 +29,44 @@ function recorder(options: { fail?: (rows: number[]) => boolean; storeMs?: numbe
 }
 
 type Recorder = ReturnType<typeof recorder>;
-const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxWaitMs: number; maxPendingRows: number }) =>
-  new BatchWriter<number, number[]>({ prepare: rec.prepare, store: rec.store, ...limits });
+class Poison extends Error {}
+const combine = (a: number[], b: number[]) => [...a, ...b];
+const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxPendingRows: number }) =>
+  new BatchWriter<number, number[]>({ prepare: rec.prepare, combine, store: rec.store, isPermanent: (err) => err instanceof Poison, ...limits });
 
 describe('BatchWriter', () => {
-  it('joins concurrent writes into one batch and settles each after it is stored', async () => {
+  it('starts a batch at once and lets what arrives during its check join it, settling each after it is stored', async () => {
     const rec = recorder();
-    const writer = writerFor(rec, { maxBatchRows: 100, maxWaitMs: 20, maxPendingRows: 1000 });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2]), writer.write([3]), writer.write([4, 5, 6])]);
     expect(rec.batches).toEqual([[1, 2, 3, 4, 5, 6]]);
+    // The late requests are checked against the batch's own kept rows.
+    expect(rec.events.slice(0, 2)).toEqual(['prepare 1,2', 'prepare 3,4,5,6']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1, 2]]);
+    await writer.write([7]);
+    expect(rec.batches.at(-1)).toEqual([7]);
   });
 
-  it('flushes by size without waiting for the timer, keeping requests whole', async () => {
+  it('gathers what arrives during an insert into the next batch, checked while that insert runs', async () => {
+    const rec = recorder({ storeMs: 30 });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
+    const first = writer.write([1]);
+    await tick(10); // [1] is being inserted
+    await Promise.all([first, writer.write([2]), writer.write([3]), writer.write([4])]);
+    expect(rec.batches).toEqual([[1], [2, 3, 4]]);
+    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'stored 1', 'prepare 3,4', 'store 2,3,4', 'stored 2,3,4']);
+  });
+
+  it('caps a batch by size, keeping requests whole', async () => {
     const rec = recorder();
-    const writer = writerFor(rec, { maxBatchRows: 4, maxWaitMs: 60_000, maxPendingRows: 1000 });
+    const writer = writerFor(rec, { maxBatchRows: 4, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2, 3]), writer.write([4]), writer.write([5, 6, 7]), writer.write([8])]);
     expect(rec.batches).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
   });
 
   it('prepares the next batch while the previous one is stored, showing it the unconfirmed rows', async () => {
     const rec = recorder({ storeMs: 30 });
-    const writer = writerFor(rec, { maxBatchRows: 2, maxWaitMs: 60_000, maxPendingRows: 1000 });
+    const writer = writerFor(rec, { maxBatchRows: 2, maxPendingRows: 1000 });
     await Promise.all([writer.write([1, 2]), writer.write([3, 4]), writer.write([5, 6])]);
     expect(rec.events).toEqual([
       'prepare 1,2', 'store 1,2', 'prepare 3,4', 'stored 1,2',
@@ -59,20 +76,46 @@ describe('BatchWriter', () => {
     expect(rec.unconfirmedSeen).toEqual([[], [1, 2], [3, 4]]);
   });
 
-  it('fails a batch prepared against a store that then failed, and accepts later ones', async () => {
+  it('prepares a batch again, against the store, when the batch it was prepared against failed', async () => {
     const rec = recorder({ storeMs: 20, fail: (rows) => rows.includes(1) });
-    const writer = writerFor(rec, { maxBatchRows: 1, maxWaitMs: 60_000, maxPendingRows: 100 });
+    const writer = writerFor(rec, { maxBatchRows: 1, maxPendingRows: 100 });
     const results = await Promise.allSettled([writer.write([1]), writer.write([2])]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(rec.events).not.toContain('store 2');
-    await writer.write([3]);
-    expect(rec.batches).toEqual([[3]]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1], []]);
+    expect(rec.batches).toEqual([[2]]);
+  });
+
+  it('isolates the request whose rows ClickHouse refuses for good and stores the others of its batch', async () => {
+    const rec = recorder();
+    const store = rec.store;
+    rec.store = async (rows) => {
+      if (rows.includes(13)) throw new Poison('Code: 27, e.displayText() = DB::Exception: Cannot parse input');
+      await store(rows);
+    };
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 100 });
+    const results = await Promise.allSettled([writer.write([1]), writer.write([2]), writer.write([13, 14]), writer.write([4]), writer.write([5])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const refused = (results[2] as PromiseRejectedResult).reason as Error;
+    expect(refused).toBeInstanceOf(RowsRejectedError);
+    expect(refused.message).toBe('ClickHouse refused the rows of this request: Code: 27, e.displayText() = DB::Exception: Cannot parse input');
+    // [1] and the requests that joined it fail as one, then each half is prepared again on its own.
+    expect(rec.batches).toEqual([[1, 2], [4, 5]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2,13,14,4,5', 'prepare 1,2,13,14', 'prepare 1,2', 'prepare 13,14', 'prepare 4,5']);
+  });
+
+  it('does not split a batch on a failure that a retry can cure', async () => {
+    let calls = 0;
+    const rec = recorder({ fail: () => ++calls > 0 });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 100 });
+    const results = await Promise.allSettled([writer.write([1]), writer.write([2]), writer.write([3])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(rec.events.filter((e) => e.startsWith('store'))).toEqual(['store 1,2,3']);
   });
 
   it('rejects every request of a failed batch', async () => {
     let down = true;
     const rec = recorder({ fail: () => down });
-    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 1, maxPendingRows: 100 });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
     const results = await Promise.allSettled([writer.write([1]), writer.write([2])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     down = false;
@@ -87,9 +130,10 @@ describe('BatchWriter', () => {
         if (throwNow) throw new Error('check failed');
         return Promise.resolve(rows);
       },
+      combine,
       store: async () => undefined,
+      isPermanent: () => false,
       maxBatchRows: 10,
-      maxWaitMs: 1,
       maxPendingRows: 100,
     });
     await expect(writer.write([1])).rejects.toThrow('check failed');
@@ -100,16 +144,20 @@ describe('BatchWriter', () => {
 
   it('refuses at once beyond the pending limit instead of buffering', async () => {
     const rec = recorder();
-    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 50, maxPendingRows: 4 });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 4 });
     const first = writer.write([1, 2, 3]);
+    expect(writer.full).toBe(false);
     await expect(writer.write([4, 5])).rejects.toBeInstanceOf(QueueFullError);
-    await first;
-    expect(rec.batches).toEqual([[1, 2, 3]]);
+    const second = writer.write([4]);
+    expect(writer.full).toBe(true);
+    await Promise.all([first, second]);
+    expect(writer.full).toBe(false);
+    expect(rec.batches).toEqual([[1, 2, 3, 4]]);
   });
 
   it('drains accepted rows on close and refuses new ones', async () => {
     const rec = recorder();
-    const writer = writerFor(rec, { maxBatchRows: 10, maxWaitMs: 60_000, maxPendingRows: 100 });
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
     const pending = writer.write([7, 8]);
     await writer.close();
     await pending;

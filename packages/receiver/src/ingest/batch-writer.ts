@@ -1,15 +1,24 @@
 import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
 
 /**
- * Gathers rows from concurrent requests into one insert, by size and by time, and settles each
- * request only when its rows are stored: nothing is acknowledged before ClickHouse has it.
+ * Group commit: rows from concurrent requests are stored together, and each request is settled
+ * only when its rows are stored, so nothing is acknowledged before ClickHouse has it. There is
+ * no timer: a batch starts as soon as no insert is running, and what arrives while one runs forms
+ * the next batch, up to `maxBatchRows`. At one request in flight every request is its own insert
+ * (no waiting); under load batches grow by themselves until they reach the cap.
  *
- * Storing a batch has two stages. `prepare` (the "already stored?" check) of one batch runs while
- * the previous batch is being stored, so the check's round trip is off the critical path; what
- * `prepare` made of that previous batch is handed to it as `unconfirmed`, because the store
- * cannot show those rows yet. Stores run one at a time, in batch order, which keeps inserts large (what ClickHouse
- * wants). A batch prepared against an unconfirmed batch whose store then fails fails too: a row
- * dropped as a repeat of a row that never got stored must not be acknowledged.
+ * Storing a batch has two stages. `prepare` (the "already stored?" check) of the next batch starts
+ * while the current one is being stored, so its round trip is off the critical path; the batch
+ * being stored is handed to it as `unconfirmed`, because the store cannot show those rows yet.
+ * When the store slot frees, requests that arrived after that check started join the batch (their
+ * own check, against the batch's kept rows, is the only one on the critical path), so no request
+ * waits behind a batch that was taken too early. If the batch it was prepared against did not
+ * store every row, the batch is prepared again against what is really stored: a row dropped as a
+ * repeat of a row that never got stored must not be acknowledged.
+ *
+ * A failure `isPermanent` says the rows caused (ClickHouse will refuse them however often they
+ * are sent) splits the batch by request and stores each half on its own, so one request's poison
+ * rows fail that request alone; a lone failing request is refused with RowsRejectedError.
  */
 
 export class QueueFullError extends TokenLedgerError {
@@ -18,138 +27,200 @@ export class QueueFullError extends TokenLedgerError {
   }
 }
 
+/** The rows of one request that ClickHouse refuses for good (after its batch was split to find them). */
+export class RowsRejectedError extends TokenLedgerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('rows_rejected', `ClickHouse refused the rows of this request: ${message}`, options);
+  }
+}
+
 export interface BatchWriterOptions<Row, Prepared> {
-  /** First stage of storing a batch; `unconfirmed` is the prepared batch being stored now, if any. */
+  /** First stage of storing rows; `unconfirmed` holds rows not visible in the store yet that these must not repeat. */
   prepare(rows: Row[], unconfirmed: Prepared | null): Promise<Prepared>;
-  /** Second stage: stores what `prepare` kept; throwing rejects every request in the batch. */
+  /** One batch of two prepared parts, the second prepared against the first. */
+  combine(first: Prepared, second: Prepared): Prepared;
+  /** Second stage: stores what `prepare` kept; all of it or (throwing) none of it. */
   store(prepared: Prepared): Promise<void>;
+  /** True when retrying the same rows cannot succeed: the batch is then split to isolate them. */
+  isPermanent(err: unknown): boolean;
   maxBatchRows: number;
-  maxWaitMs: number;
   /** Rows waiting (queued + in flight) beyond which new writes are refused at once. */
   maxPendingRows: number;
   onFlush?(stats: { rows: number; ms: number; ok: boolean }): void;
 }
 
-interface Waiter {
-  rows: number;
+interface Waiter<Row> {
+  rows: Row[];
+  settled: boolean;
   resolve(): void;
   reject(err: unknown): void;
 }
 
-interface Storing<Prepared> {
-  prepared: Prepared;
-  /** Settles when the store ends: undefined when it succeeded, else its error. */
-  outcome: Promise<unknown>;
+/** The next batch: its requests and its check, started against the batch being stored then (if any). */
+interface NextBatch<Row, Prepared> {
+  waiters: Waiter<Row>[];
+  prepared: Promise<Prepared>;
+  againstUnconfirmed: boolean;
 }
 
+const rowsOf = <Row>(waiters: readonly Waiter<Row>[]): Row[] => waiters.flatMap((w) => w.rows);
+
 export class BatchWriter<Row, Prepared = unknown> {
-  private queue: Row[] = [];
-  private waiters: Waiter[] = [];
+  private waiters: Waiter<Row>[] = [];
+  private queuedRows = 0;
   private inFlightRows = 0;
-  /** The batch in its prepare stage (at most one), and the batch being stored (at most one). */
-  private preparing: Promise<void> | null = null;
-  private storing: Storing<Prepared> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private next: NextBatch<Row, Prepared> | null = null;
+  /** The batch being inserted now; null between inserts. */
+  private storing: Prepared | null = null;
+  /** The store loop, while it runs (one at a time: inserts go one after another, in batch order). */
+  private loop: Promise<void> | null = null;
   private closed = false;
-  /** When the oldest queued row arrived: the time limit counts from there, not from the last flush. */
-  private oldestQueuedAt = 0;
 
   constructor(private readonly options: BatchWriterOptions<Row, Prepared>) {}
 
   get pendingRows(): number {
-    return this.queue.length + this.inFlightRows;
+    return this.queuedRows + this.inFlightRows;
   }
 
-  /** Resolves when `rows` are stored; rejects with QueueFullError or the store's error. */
+  /** At the pending limit: a request can be refused before its body is even read. */
+  get full(): boolean {
+    return this.pendingRows >= this.options.maxPendingRows;
+  }
+
+  /** Resolves when `rows` are stored; rejects with QueueFullError, RowsRejectedError or the store's error. */
   write(rows: Row[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the receiver is shutting down'));
     if (rows.length === 0) return Promise.resolve();
     if (this.pendingRows + rows.length > this.options.maxPendingRows) return Promise.reject(new QueueFullError(1));
     return new Promise<void>((resolve, reject) => {
-      if (this.queue.length === 0) this.oldestQueuedAt = performance.now();
-      for (const row of rows) this.queue.push(row);
-      this.waiters.push({ rows: rows.length, resolve, reject });
+      this.waiters.push({ rows, settled: false, resolve, reject });
+      this.queuedRows += rows.length;
       this.schedule();
     });
   }
 
+  /**
+   * Idle: start a batch now. Inserting: start the next batch's check against the insert. Between
+   * inserts the loop takes queued requests itself, so nothing is checked against a stale store.
+   */
   private schedule(): void {
-    if (this.preparing || this.queue.length === 0) return; // a batch leaving prepare schedules again
-    if (this.queue.length >= this.options.maxBatchRows) {
-      this.startBatch();
-    } else if (!this.timer) {
-      const waited = performance.now() - this.oldestQueuedAt;
-      this.timer = setTimeout(() => this.startBatch(), Math.max(0, this.options.maxWaitMs - waited));
+    if (this.waiters.length === 0 || this.next) return;
+    if (!this.loop) {
+      this.next = this.startNext(null);
+      this.loop = this.run().finally(() => {
+        this.loop = null;
+        this.schedule();
+      });
+    } else if (this.storing !== null) {
+      this.next = this.startNext(this.storing);
     }
   }
 
-  private startBatch(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.preparing || this.queue.length === 0) return;
-    const { rows, waiters } = this.take();
-    this.inFlightRows += rows.length;
-    // Started a microtask later, so that even a prepare that throws at once leaves the prepare
-    // stage after this assignment, not before it.
-    this.preparing = Promise.resolve().then(() => this.runBatch(rows, waiters));
+  private startNext(unconfirmed: Prepared | null): NextBatch<Row, Prepared> {
+    const waiters = this.take(this.options.maxBatchRows, true);
+    // Started a microtask later, so that a prepare that throws at once rejects this promise.
+    const prepared = Promise.resolve().then(() => this.options.prepare(rowsOf(waiters), unconfirmed));
+    prepared.catch(() => undefined); // awaited, and its failure handled, by the loop
+    return { waiters, prepared, againstUnconfirmed: unconfirmed !== null };
   }
 
-  /** Takes whole requests only, so a request is never half stored. */
-  private take(): { rows: Row[]; waiters: Waiter[] } {
+  /** Whole queued requests within `room` rows (at least one when `atLeastOne`): a request is never half stored. */
+  private take(room: number, atLeastOne: boolean): Waiter<Row>[] {
     let count = 0;
     let n = 0;
-    while (n < this.waiters.length && (n === 0 || count + this.waiters[n]!.rows <= this.options.maxBatchRows)) {
-      count += this.waiters[n]!.rows;
+    while (n < this.waiters.length && ((atLeastOne && n === 0) || count + this.waiters[n]!.rows.length <= room)) {
+      count += this.waiters[n]!.rows.length;
       n++;
     }
-    const taken = { rows: this.queue.splice(0, count), waiters: this.waiters.splice(0, n) };
-    // Rows left behind arrived during the previous batch at the latest.
-    if (this.queue.length > 0) this.oldestQueuedAt = performance.now();
-    return taken;
+    this.queuedRows -= count;
+    this.inFlightRows += count;
+    return this.waiters.splice(0, n);
   }
 
-  /** prepare (overlapping the previous store) → wait for that store → store; then settle the requests. */
-  private async runBatch(rows: Row[], waiters: Waiter[]): Promise<void> {
-    const started = performance.now();
-    const previous = this.storing;
-    let endStore: ((outcome: unknown) => void) | undefined;
-    try {
-      const prepared = await this.options.prepare(rows, previous ? previous.prepared : null);
-      const failed = previous && (await previous.outcome);
-      if (failed) throw failed;
-      const mine: Storing<Prepared> = { prepared, outcome: new Promise((resolve) => (endStore = resolve)) };
-      this.storing = mine;
-      this.leavePrepare();
-      try {
-        await this.options.store(prepared);
-      } finally {
-        if (this.storing === mine) this.storing = null;
-      }
-      endStore!(undefined);
-      this.options.onFlush?.({ rows: rows.length, ms: performance.now() - started, ok: true });
-      for (const w of waiters) w.resolve();
-    } catch (err) {
-      if (endStore) endStore(err);
-      else this.leavePrepare();
-      this.options.onFlush?.({ rows: rows.length, ms: performance.now() - started, ok: false });
-      for (const w of waiters) w.reject(err);
-    } finally {
-      this.inFlightRows -= rows.length;
+  private async run(): Promise<void> {
+    let lastComplete = true;
+    while (this.next) {
+      const batch = this.next;
+      this.next = null;
+      lastComplete = await this.runBatch(batch, lastComplete);
     }
   }
 
-  /** Called once per batch, when it leaves the prepare stage: the next batch may start its own. */
-  private leavePrepare(): void {
-    this.preparing = null;
+  /** Finishes the batch's check, lets late requests join, stores it; true when every row was stored. */
+  private async runBatch(batch: NextBatch<Row, Prepared>, lastComplete: boolean): Promise<boolean> {
+    const started = performance.now();
+    let waiters = batch.waiters;
+    let prepared: Prepared;
+    try {
+      prepared = await batch.prepared;
+      if (batch.againstUnconfirmed && !lastComplete) prepared = await this.options.prepare(rowsOf(waiters), null);
+      const late = this.take(this.options.maxBatchRows - rowsOf(waiters).length, false);
+      if (late.length > 0) {
+        waiters = [...waiters, ...late];
+        prepared = this.options.combine(prepared, await this.options.prepare(rowsOf(late), prepared));
+      }
+    } catch (err) {
+      for (const w of waiters) this.settle(w, err);
+      this.options.onFlush?.({ rows: rowsOf(waiters).length, ms: performance.now() - started, ok: false });
+      return true; // nothing was prepared against this batch
+    }
+    this.storing = prepared;
     this.schedule();
+    let complete = false;
+    try {
+      complete = await this.storeIsolating(waiters, prepared);
+    } catch (err) {
+      for (const w of waiters) this.settle(w, err);
+    } finally {
+      this.storing = null;
+    }
+    this.options.onFlush?.({ rows: rowsOf(waiters).length, ms: performance.now() - started, ok: complete });
+    return complete;
+  }
+
+  /**
+   * Stores `prepared` (the rows of `waiters`) and settles each waiter; true when all were stored.
+   * On a permanent failure the halves are prepared again on their own, against what the first
+   * half stored, so no request is acknowledged for a row that was kept only in a failed half.
+   */
+  private async storeIsolating(waiters: Waiter<Row>[], prepared: Prepared): Promise<boolean> {
+    try {
+      await this.options.store(prepared);
+      for (const w of waiters) this.settle(w);
+      return true;
+    } catch (err) {
+      if (!this.options.isPermanent(err)) throw err;
+      if (waiters.length === 1) {
+        this.settle(waiters[0]!, new RowsRejectedError((err as Error).message, { cause: err }));
+        return false;
+      }
+      const half = Math.ceil(waiters.length / 2);
+      for (const part of [waiters.slice(0, half), waiters.slice(half)]) {
+        try {
+          await this.storeIsolating(part, await this.options.prepare(rowsOf(part), null));
+        } catch (partErr) {
+          for (const w of part) this.settle(w, partErr);
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Answers a request once; its rows stop counting as pending before its caller resumes. */
+  private settle(w: Waiter<Row>, err?: unknown): void {
+    if (w.settled) return;
+    w.settled = true;
+    this.inFlightRows -= w.rows.length;
+    if (err === undefined) w.resolve();
+    else w.reject(err);
   }
 
   /** Stops taking writes and stores everything already accepted. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.preparing || this.storing || this.queue.length > 0) {
-      if (!this.preparing && this.queue.length > 0) this.startBatch();
-      await (this.preparing ?? this.storing?.outcome);
+    while (this.loop || this.waiters.length > 0) {
+      this.schedule();
+      await this.loop;
     }
   }
 }

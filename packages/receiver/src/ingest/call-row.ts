@@ -1,5 +1,6 @@
 import type { NormalizedCall } from '../normalize/index.js';
-import { dateTimeText, type CallRow } from '../store/llm-calls.js';
+import { dateTimeText } from '../rows/date-time-text.js';
+import type { CallRow } from '../rows/llm-call-row.js';
 
 /** What pricing decided for one call: the matched entry and its exact cost per bucket, or nothing. */
 export interface CallCost {

@@ -1,5 +1,5 @@
 import { TsvWriter } from '../clickhouse/tsv-rows.js';
-import { writeCallRow, type CallRow, type StoredCall } from '../store/llm-calls.js';
+import { writeCallRow, type CallRow, type StoredCall } from '../rows/llm-call-row.js';
 import type { CallSink } from './spans-to-rows.js';
 
 /**

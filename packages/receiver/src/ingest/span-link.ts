@@ -1,6 +1,6 @@
 import type { DecodedSpan } from '../otlp/decoded-span.js';
-import { dateTimeText } from '../store/llm-calls.js';
-import type { SpanLinkRow } from '../store/span-links.js';
+import { dateTimeText } from '../rows/date-time-text.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
 
 const MAX_TEXT = 512;
 

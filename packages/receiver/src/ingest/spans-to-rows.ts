@@ -1,7 +1,8 @@
 import type { DecodeResult, DecodedSpan } from '../otlp/decoded-span.js';
 import type { NormalizeOutcome, NormalizedCall } from '../normalize/index.js';
-import { dateTimeText, type CallRow } from '../store/llm-calls.js';
-import type { SpanLinkRow } from '../store/span-links.js';
+import { dateTimeText } from '../rows/date-time-text.js';
+import type { CallRow } from '../rows/llm-call-row.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
 import { toCallRow, type CallCost } from './call-row.js';
 import { toLinkRow } from './span-link.js';
 

@@ -1,6 +1,9 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
-import { callKey, insertCallLines, storedKeys, type CallRow } from '../store/llm-calls.js';
-import { insertLinks, isSpanLink, type IngestRow, type SpanLinkRow } from '../store/span-links.js';
+import { callKey, type CallRow } from '../rows/llm-call-row.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
+import { insertCallLines, storedKeys } from '../store/llm-calls.js';
+import { insertLinks } from '../store/span-links.js';
+import { isSpanLink, type IngestRow } from './ingest-row.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
 /** A batch ready to insert: its calls minus those already stored or repeated, and its links. */
@@ -34,6 +37,16 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
     calls.push(call);
   }
   return { calls, keys, links, duplicates: candidates.length - calls.length };
+}
+
+/** One batch of two prepared parts, the second prepared against the first (so no key is in both). */
+export function combinePrepared(first: PreparedBatch, second: PreparedBatch): PreparedBatch {
+  return {
+    calls: [...first.calls, ...second.calls],
+    keys: new Set([...first.keys, ...second.keys]),
+    links: [...first.links, ...second.links],
+    duplicates: first.duplicates + second.duplicates,
+  };
 }
 
 /**

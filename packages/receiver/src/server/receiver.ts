@@ -2,24 +2,24 @@ import { Hono } from 'hono';
 import { createPricer, loadCatalog, type PriceOverride, type Pricer } from '@tokenledger/pricing';
 import type { AppConfig } from '../config/config-schema.js';
 import { migrationsApplied } from '../clickhouse/migrate.js';
+import { isPermanentStoreError } from '../clickhouse/clickhouse-errors.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
 import { createApp } from '../http/app.js';
 import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
-import { insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
+import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
-import type { StoredCall } from '../store/llm-calls.js';
-import type { IngestRow } from '../store/span-links.js';
+import type { IngestRow } from '../ingest/ingest-row.js';
+import type { StoredCall } from '../rows/llm-call-row.js';
 import { inProcessApi } from './in-process-api.js';
 
 export interface ReceiverOptions {
-  /** Batch by size and by time (defaults: 5,000 rows or 200 ms). */
+  /** The cap of one insert (group commit: a batch is what arrived while the previous one was stored). Default 5,000 rows. */
   maxBatchRows?: number;
-  maxWaitMs?: number;
   /** Refuse with 429 beyond this many rows accepted but not stored (bounds memory). */
   maxPendingRows?: number;
   maxBodyBytes?: number;
@@ -113,9 +113,10 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow, PreparedBatch>({
     maxBatchRows: options.maxBatchRows ?? 5_000,
-    maxWaitMs: options.maxWaitMs ?? 200,
+    isPermanent: isPermanentStoreError,
     maxPendingRows: options.maxPendingRows ?? 200_000,
     prepare: (rows, unconfirmed) => prepareIngestRows(store, rows, unconfirmed),
+    combine: combinePrepared,
     store: async (batch) => {
       await insertPrepared(store, batch);
       for (const plugin of plugins) plugin.onStored?.(batch.calls);
