@@ -4,6 +4,8 @@ import type { StoreClient } from '../packages/receiver/src/clickhouse/store-clie
 import { holdLease, settle, type LeaseOptions, type SettleInstance } from '../packages/receiver/src/settle/index.js';
 import { startServer, type RunningServer } from '../packages/receiver/src/server/start-server.js';
 import { defaultPlugins } from '../packages/receiver/src/server/default-plugins.js';
+import { clickhouseUrl } from './support/clickhouse.js';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { startTestReceiver, type TestReceiver } from './support/receiver.js';
 import { postTrace, type JsonSpan } from './support/trace-json.js';
 
@@ -28,6 +30,7 @@ pricing:
 describe('the rollup converges to the billed calls', () => {
   let r: TestReceiver;
   let second: RunningServer;
+  let proxy: FaultProxy;
   const store = () => r.server.receiver.store;
   const run = (s: StoreClient = store()) => settle(s, { now: new Date(), windowMs: 3_600_000, pricer: r.server.receiver.pricer, convergeMs: 200 });
   const rollup = async (client: string) =>
@@ -36,25 +39,25 @@ describe('the rollup converges to the billed calls', () => {
     (await r.db.queryRows<{ calls: string; cost: string }>(`SELECT toString(count()) AS calls, toString(sum(cost_nanos)) AS cost FROM ${r.db.name}.llm_calls FINAL WHERE duplicate_of = '' AND client_id = '${client}'`))[0];
 
   beforeAll(async () => {
-    // Flushes wait 300 ms, so both receivers run their already-stored check before either inserts.
-    r = await startTestReceiver('converge', { yaml: YAML, receiver: { maxWaitMs: 300 } });
-    second = await startServer({ ...r.config }, { write: () => undefined }, { plugins: defaultPlugins, maxWaitMs: 300 });
+    // Both receivers reach ClickHouse through a proxy that holds inserts into llm_calls for 300 ms,
+    // so each runs its already-stored check before either insert lands: the race, every time.
+    proxy = await startFaultProxy(clickhouseUrl());
+    proxy.inject((req) => (/^INSERT INTO \S+\.llm_calls\b/.test(req.query) ? { delayMs: 300 } : null));
+    r = await startTestReceiver('converge', { yaml: YAML, clickhouseUrl: proxy.url });
+    second = await startServer({ ...r.config }, { write: () => undefined }, { plugins: defaultPlugins });
   });
   afterAll(async () => {
     await second.stop();
     await r.stop();
+    await proxy.close();
   });
 
   it('counts a batch that two receivers stored at once a single time after settle', async () => {
-    let client = '';
-    // The race is timing: try fresh batches until both receivers did store one (almost always the first).
-    for (let attempt = 0; attempt < 5; attempt++) {
-      client = `race-${attempt}`;
-      const spans: JsonSpan[] = Array.from({ length: 20 }, () => ({ traceId: hex(16), spanId: hex(8), name: 'chat', kind: 3, scope: 'app', start: NOW, attributes: chat(client) }));
-      await Promise.all([postTrace(r.url, spans), postTrace(second.url, spans)]);
-      const [raw] = await r.db.queryRows<{ n: string }>(`SELECT toString(count()) AS n FROM ${r.db.name}.llm_calls WHERE client_id = '${client}'`);
-      if (raw!.n === '40') break;
-    }
+    const client = 'race';
+    const spans: JsonSpan[] = Array.from({ length: 20 }, () => ({ traceId: hex(16), spanId: hex(8), name: 'chat', kind: 3, scope: 'app', start: NOW, attributes: chat(client) }));
+    await Promise.all([postTrace(r.url, spans), postTrace(second.url, spans)]);
+    const [raw] = await r.db.queryRows<{ n: string }>(`SELECT toString(count()) AS n FROM ${r.db.name}.llm_calls WHERE client_id = '${client}'`);
+    expect(raw!.n).toBe('40');
     expect(await billed(client)).toEqual({ calls: '20', cost: '65000000' });
     expect(await rollup(client)).toEqual({ calls: '40', cost: '130000000' });
     expect((await run()).corrected).toBeGreaterThan(0);

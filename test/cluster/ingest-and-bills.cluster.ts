@@ -61,7 +61,7 @@ const REPRICED = `pricing:
 async function receiverOn(url: string, database: string, cluster: string | null, file: string): Promise<RunningServer> {
   const config = await loadConfig({ env: { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, PORT: '0', ...(cluster ? { CLICKHOUSE_CLUSTER: cluster } : {}) } });
   config.file = parseFileConfig(file, 'lane.yaml');
-  return startServer(config, quiet, { plugins: defaultPlugins, maxWaitMs: 5 });
+  return startServer(config, quiet, { plugins: defaultPlugins });
 }
 
 const api = async (r: RunningServer, path: string) => {

@@ -79,7 +79,7 @@ export async function startPortalReceiver(prefix: string, env: Record<string, st
   await migrate(store, { database: db.name, cluster: null });
   await insertCalls(store, portalCalls());
   await store.close();
-  const server = await startServer(config, { write: () => undefined }, { plugins: [...defaultPlugins, ...extraPlugins], maxWaitMs: 20, now: () => PORTAL_NOW });
+  const server = await startServer(config, { write: () => undefined }, { plugins: [...defaultPlugins, ...extraPlugins], now: () => PORTAL_NOW });
   return {
     db,
     server,

@@ -71,6 +71,21 @@ export function clickhouseCode(header: string | null | undefined, body: string):
   return match ? Number(match[1]) : null;
 }
 
+/**
+ * The ClickHouse code behind any error a store call throws: typed store errors keep the answer as
+ * their cause, @clickhouse/client gives it as `code` (current servers) or only in the message (18.16).
+ */
+export function clickhouseCodeOf(err: unknown): number | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof StoreRejectedError && e.clickhouseCode !== null) return e.clickhouseCode;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
+    const inMessage = /\bCode: (\d+)/.exec(e.message);
+    if (inMessage) return Number(inMessage[1]);
+  }
+  return null;
+}
+
 /** ClickHouse is overloaded: refuse with 429 + Retry-After. */
 export class StoreOverloadedError extends TokenLedgerError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,5 +1,6 @@
 import { TokenLedgerError } from '../errors.js';
 import { recordShape, renderStatements, type SchemaTarget, type TableShape } from './engines.js';
+import { clickhouseCodeOf } from './clickhouse-errors.js';
 import { readMigrations, type Migration } from './migration-files.js';
 import { quoteString } from './sql.js';
 import type { StoreClient } from './store-client.js';
@@ -20,7 +21,7 @@ import type { StoreClient } from './store-client.js';
 
 // ClickHouse error codes that mean "somebody already did this": TABLE_ALREADY_EXISTS (57),
 // DUPLICATE_COLUMN (15), DATABASE_ALREADY_EXISTS (82).
-const ALREADY_DONE = /\bCode: (57|15|82)\b|already exists/i;
+const ALREADY_DONE = new Set([57, 15, 82]);
 
 export class MigrationError extends TokenLedgerError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -37,7 +38,7 @@ async function tolerant(client: StoreClient, statement: string): Promise<void> {
   try {
     await client.command(statement);
   } catch (err) {
-    if (!ALREADY_DONE.test((err as Error).message)) throw err;
+    if (!ALREADY_DONE.has(clickhouseCodeOf(err) ?? 0) && !/already exists/i.test((err as Error).message)) throw err;
   }
 }
 
@@ -50,11 +51,10 @@ async function appliedChecksums(client: StoreClient, target: SchemaTarget): Prom
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations {on_cluster} (version UInt32, name String, checksum String, applied_at DateTime('UTC')) ENGINE = {engine:ReplacingMergeTree(applied_at)} ORDER BY version`;
 
-// UNKNOWN_TABLE (60), UNKNOWN_DATABASE (81): nothing was ever migrated here. 18.16 puts the code in
-// the message; the client gives it as `code` for current versions.
+// UNKNOWN_TABLE (60), UNKNOWN_DATABASE (81): nothing was ever migrated here.
 function neverMigrated(err: unknown): boolean {
-  const code = String((err as { code?: unknown }).code ?? /\bCode: (\d+)/.exec((err as Error).message)?.[1]);
-  return code === '60' || code === '81';
+  const code = clickhouseCodeOf(err);
+  return code === 60 || code === 81;
 }
 
 async function bootstrap(client: StoreClient, target: SchemaTarget): Promise<void> {
