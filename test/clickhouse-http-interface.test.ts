@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickhouseCodeOf } from '../packages/receiver/src/clickhouse/clickhouse-errors.js';
 import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
 import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
 
@@ -9,14 +10,13 @@ import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
  * (test/support/chdb-server) answers the same way, so the rest of the suite means the same there.
  */
 /**
- * The exception code of a failed request. @clickhouse/client parses current servers'
- * `Code: 60. DB::Exception: ... (UNKNOWN_TABLE)` into `code` and keeps only the text in
- * `message`; 18.16's `Code: 60, e.displayText() = ...` does not match its pattern, so there the
- * code is only in the message. Code that classifies errors must read both.
+ * The exception code of a failed request, as the receiver reads it (clickhouseCodeOf): current
+ * servers answer `Code: 60. DB::Exception: ... (UNKNOWN_TABLE)`, which @clickhouse/client parses
+ * into `code`; 18.16's `Code: 60, e.displayText() = ...` leaves the code in the message alone.
  */
 async function codeOf(request: Promise<unknown>): Promise<string | undefined> {
-  const err = (await request.then(() => null, (e: unknown) => e)) as { code?: string; message?: string } | null;
-  return err?.code ?? /^Code: (\d+)/.exec(err?.message ?? '')?.[1];
+  const err = await request.then(() => null, (e: unknown) => e);
+  return err === null ? undefined : String(clickhouseCodeOf(err));
 }
 
 describe('the ClickHouse HTTP interface the receiver uses', () => {
