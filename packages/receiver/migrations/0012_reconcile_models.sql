@@ -10,15 +10,3 @@ CREATE TABLE IF NOT EXISTS {db}.reconcile_models {on_cluster}
 )
 ENGINE = {engine:ReplacingMergeTree(updated_at)}
 ORDER BY (provider, name);
-
--- Who runs the scheduled import now, when several receivers share one database: one claim per
--- schedule slot, the earliest claim wins (as settle_leases).
-CREATE TABLE IF NOT EXISTS {db}.reconcile_leases {on_cluster}
-(
-    slot UInt64,
-    holder String,
-    claimed_at DateTime('UTC')
-)
-ENGINE = {engine:MergeTree}
-PARTITION BY toDate(claimed_at)
-ORDER BY (slot, claimed_at, holder);

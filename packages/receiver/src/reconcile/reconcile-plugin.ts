@@ -10,7 +10,7 @@ import { driftAlerts } from './drift-alerts.js';
 import type { FetchPolicy } from './admin-fetch.js';
 import { dayOf } from './provider-row.js';
 import { reconcileConfigSchema, type ReconcileConfig } from './reconcile-config.js';
-import { acquireReconcileLease, dropOldLeases, type ReconcileLease } from './reconcile-lease.js';
+import { acquireReconcileLease, type ReconcileLease } from './reconcile-lease.js';
 import { reconciliationReport, reconcileQuerySchema } from './reconciliation-report.js';
 import { importFromApis, type ImportSummary } from './run-import.js';
 
@@ -62,7 +62,6 @@ export function createReconcile(ctx: PluginContext, options: ReconcilePluginOpti
     await alerter.load(); // claims another receiver made in an earlier slot
     const days = await reconciliationReport(ctx.store, ctx.pricer, { from: range.from, to: today, group_by: ['day', 'provider'] }, config.tolerance_pct);
     for (const alert of driftAlerts(days, dayOf(now), config.tolerance_pct)) if (!alerter.has(alert)) alerter.fire(alert);
-    await dropOldLeases(ctx.store, now);
     return summary;
   };
 
