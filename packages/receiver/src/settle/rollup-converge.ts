@@ -94,17 +94,19 @@ HAVING ${MEASURES.map((m) => `sum(d_${m}) != 0`).join(' OR ')}`,
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sets the rollup of `keys` to their billed calls; returns the rollup rows inserted as corrections.
+ * Sets the rollup of `keys` to their billed calls; returns the rollup rows inserted as corrections,
+ * or null when `mayWrite` said no (the lease ended while the difference settled): nothing written.
  * Run by one process at a time (settle lease): two runs reading the same difference would both add it.
  */
-export async function convergeRollup(store: StoreClient, keys: readonly RollupKey[], settleMs: number, mayWrite: () => Promise<boolean> = async () => true): Promise<number> {
+export async function convergeRollup(store: StoreClient, keys: readonly RollupKey[], settleMs: number, mayWrite: () => Promise<boolean> = async () => true): Promise<number | null> {
   if (keys.length === 0) return 0;
   const first = await differences(store, keys);
   if (first.length === 0) return 0;
   await sleep(settleMs);
   const seen = new Set(first.map((d) => JSON.stringify(d)));
   const stable = (await differences(store, keys)).filter((d) => seen.has(JSON.stringify(d)));
-  if (stable.length === 0 || !(await mayWrite())) return 0;
+  if (stable.length === 0) return 0;
+  if (!(await mayWrite())) return null;
   await store.insertRows(`${store.database}.llm_usage_daily`, stable);
   return stable.length;
 }

@@ -154,7 +154,12 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
   const mayWrite = async () => !options.lease || (await stillHeld(store, options.lease, slot!));
   const result: SettleResult = { ...SKIPPED, skipped: false };
   const limit = options.pageTraces ?? 5_000;
-  const converge = async (keys: RollupKey[]) => (result.corrected += await convergeRollup(store, distinctKeys(keys), options.convergeMs ?? 2_000, mayWrite));
+  // False when the slot ended before the corrections could be written: the run then counts as overrun.
+  const converge = async (keys: RollupKey[]) => {
+    const corrected = await convergeRollup(store, distinctKeys(keys), options.convergeMs ?? 2_000, mayWrite);
+    if (corrected !== null) result.corrected += corrected;
+    return corrected !== null;
+  };
   let pending: RollupKey[] = [];
   // Keys not converged when the slot ends are left marked, for the next run (it resumes past them).
   const overran = async (after: string) => {
@@ -175,7 +180,7 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
     }
     pending = distinctKeys([...pending, ...calls.map(rollupKeyOf), ...rewrites.map((r) => rollupKeyOf(r.after))]);
     if (pending.length >= CONVERGE_KEYS) {
-      await converge(pending);
+      if (!(await converge(pending))) return overran(traceIds.at(-1)!);
       pending = [];
     }
     result.pages += 1;
@@ -188,6 +193,6 @@ export async function settle(store: StoreClient, options: SettleOptions): Promis
     if (traceIds.length < limit) break;
   }
   // With the keys a run marked before it died between its two writes (their calls may be outside the window now).
-  await converge([...pending, ...(await dirtyKeys(store, bounds(options).since))]);
+  if (!(await converge([...pending, ...(await dirtyKeys(store, bounds(options).since))]))) return overran(after);
   return result;
 }
