@@ -3,12 +3,14 @@
 // Every call is gpt-4o at 500 in / 200 out unless said: 500 x 2,500 + 200 x 10,000 = 3,250,000
 // nano-USD (catalog: $2.50 / $10 per 1M tokens). The figures below are counted by hand from the
 // calls emitted in beforeAll.
+import { tmpdir } from 'node:os';
 import { context, propagation, trace, type Attributes } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { register, withAttribution, type Attribution, type TokenLedgerShutdown } from '@tokenledger/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../packages/receiver/src/cli/main.js';
 import { readUnitUsage } from '../packages/receiver/src/reports/unit-usage.js';
 import { insertCalls } from '../packages/receiver/src/store/llm-calls.js';
 import { sampleRow } from './support/sample-call-row.js';
@@ -187,3 +189,54 @@ describe('a unit value over the limit', () => {
     expect(stored).toEqual([{ span_id: 'eeeeeeeeeeeeeee2', len: '256' }]);
   });
 });
+
+describe('group_by=unit_kind', () => {
+  // October up to day 9 of November: a-1 (both calls), a-2 x3, a-3 and c-1; not a-5, c-2, a-4.
+  const range = () => ({ from: OCTOBER.from.toISOString(), to: at(NOVEMBER.from, 9).toISOString() });
+  const expected = [
+    { unit_kind: '', calls: 2, cost_usd: '0.006500000', units: 0, cost_per_unit_usd: null },
+    // 5 x 3,250,000 + 4,500,000 = 20,750,000 over a-1, a-2, a-3: 6,916,666.67 -> 6,916,667 (half-up)
+    { unit_kind: 'article', calls: 6, cost_usd: '0.020750000', units: 3, cost_per_unit_usd: '0.006916667' },
+    { unit_kind: 'conversation', calls: 1, cost_usd: '0.003250000', units: 1, cost_per_unit_usd: '0.003250000' },
+  ];
+
+  it('GET /api/v1/usage: distinct units and the exact cost per unit on each row', async () => {
+    const { from, to } = range();
+    const res = await fetch(`${r.url}/api/v1/usage?client=globex&group_by=unit_kind&from=${from}&to=${to}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { group_by: string[]; rows: Array<Record<string, unknown>> };
+    expect(body.group_by).toEqual(['unit_kind']);
+    expect(body.rows.map(({ unit_kind, calls, cost_usd, units, cost_per_unit_usd }) => ({ unit_kind, calls, cost_usd, units, cost_per_unit_usd }))).toEqual(expected);
+  });
+
+  it('groups by unit_kind beside other keys, and other groupings carry no unit fields', async () => {
+    const { from, to } = range();
+    const byClient = (await (await fetch(`${r.url}/api/v1/usage?group_by=client,unit_kind&from=${from}&to=${to}`)).json()) as { rows: Array<Record<string, unknown>> };
+    expect(byClient.rows.map((row) => [row.client, row.unit_kind, row.units])).toEqual([
+      ['acme', 'article', 1],
+      ['globex', '', 0],
+      ['globex', 'article', 3],
+      ['globex', 'conversation', 1],
+    ]);
+    const plain = (await (await fetch(`${r.url}/api/v1/usage?client=globex&from=${from}&to=${to}`)).json()) as { rows: Array<Record<string, unknown>> };
+    expect(plain.rows).toHaveLength(1);
+    expect(plain.rows[0]).not.toHaveProperty('units');
+  });
+
+  it('tokenledger usage --group-by unit_kind prints the same figures, as JSON and as a table', async () => {
+    const { from, to } = range();
+    let out = '';
+    const io = { stdout: { write: (t: string) => void (out += t) }, stderr: { write: (t: string) => void (out += t) }, env: { CLICKHOUSE_URL: r.db.url, CLICKHOUSE_DATABASE: r.db.name }, cwd: tmpdir() };
+    const args = ['usage', '--client', 'globex', '--group-by', 'unit_kind', '--from', from, '--to', to];
+    expect(await main([...args, '--json'], io)).toBe(0);
+    expect((JSON.parse(out) as { rows: unknown[] }).rows).toEqual(expect.arrayContaining(expected.map((row) => expect.objectContaining(row))));
+    out = '';
+    expect(await main(args, io)).toBe(0);
+    expect(out).toMatch(/^\(no unit\)\s+2\s.*0\.006500000\s+0\s+0\s+0\s+-$/m);
+    expect(out).toMatch(/^article\s+6\s.*0\.020750000\s+0\s+0\s+3\s+0\.006916667$/m);
+    out = '';
+    expect(await main(['usage', '--group-by', 'unit', '--from', from, '--to', to], io)).toBe(2);
+    expect(out).toMatch(/^tokenledger usage: --group-by.*unit_kind/);
+  });
+});
+
