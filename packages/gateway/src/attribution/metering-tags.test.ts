@@ -21,6 +21,20 @@ describe('readAttribution', () => {
     expect(from({ 'x-tokenledger-client': 'acme', 'x-metering-tags': '{"client":"globex"}' }).client).toBe('globex');
   });
 
+  it('reads the unit from X-Metering-Tags unit_kind / unit_id or X-TokenLedger-Unit-Kind / -Unit-Id', () => {
+    const tagged = from({ 'x-metering-tags': '{"client":"globex","unit_kind":"article","unit_id":"a-17"}' });
+    expect(attributionAttributes(tagged)).toEqual({ 'tokenledger.client.id': 'globex', 'tokenledger.unit.kind': 'article', 'tokenledger.unit.id': 'a-17' });
+    const headed = from({ 'x-tokenledger-unit-kind': 'ticket', 'x-tokenledger-unit-id': 'T-9', 'x-metering-tags': '{"unit_id":"T-10"}' });
+    expect(attributionAttributes(headed)).toEqual({ 'tokenledger.unit.kind': 'ticket', 'tokenledger.unit.id': 'T-10' });
+    expect(from({ 'x-metering-tags': '{"toString":"y"}' }).tags).toEqual({ toString: 'y' });
+  });
+
+  it('refuses a unit kind or id over 256 characters (the receiver would reject it, not cut it)', () => {
+    expect(from({ 'x-metering-tags': `{"unit_id":"${'u'.repeat(256)}"}` }).unitId).toHaveLength(256);
+    expect(() => from({ 'x-metering-tags': `{"unit_id":"${'u'.repeat(257)}"}` })).toThrow(expect.objectContaining({ status: 400, message: 'unit_id is longer than 256 characters' }));
+    expect(() => from({ 'x-tokenledger-unit-kind': 'k'.repeat(257) })).toThrow(expect.objectContaining({ status: 400, message: 'unit_kind is longer than 256 characters' }));
+  });
+
   it('a call without attribution headers is unattributed, not refused', () => {
     expect(attributionAttributes(from({}))).toEqual({});
   });
