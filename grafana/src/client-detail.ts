@@ -156,5 +156,36 @@ WHERE tupleElement(latest, 12) = ${CLIENT} AND tupleElement(latest, 13) = ''
 ORDER BY tupleElement(latest, 10) DESC, timestamp DESC, span_id
 LIMIT 20`,
     },
+    {
+      title: 'Cost per unit',
+      description:
+        'AI cost per business unit (tokenledger.unit.kind / .id: articles, conversations…): distinct units of each kind worked on in the range, their calls and cost, and cost ÷ units rounded half-up to the nano-USD, as GET /api/v1/usage?group_by=unit_kind answers it. Calls without a unit are their own row.',
+      type: 'table',
+      grid: [0, 33, 24, 8],
+      overrides: [money('spend_usd'), { matcher: { id: 'byName', options: 'cost_per_unit_usd' }, properties: [{ id: 'unit', value: 'currencyUSD' }, { id: 'decimals', value: 4 }] }],
+      // From the calls, not the rollup: distinct unit ids need the ids. Each call at its newest
+      // revision (argMax, as "Most expensive calls" reads them, FINAL being too slow for a
+      // dashboard): a re-sent span is one call, a call settle marked a duplicate or moved to another
+      // client drops out. Half-up division on the integer nano-USD: (2 x cost + units) div (2 x units).
+      sql: `
+SELECT if(unit_kind = '', '(no unit)', unit_kind) AS unit, units, calls, ${usd('cost_nanos')} AS spend_usd,
+    if(units = 0, NULL, ${usd('intDiv(cost_nanos * 2 + units, greatest(units, 1) * 2)')}) AS cost_per_unit_usd
+FROM
+(
+    SELECT tupleElement(latest, 1) AS unit_kind,
+        toInt64(uniqExactIf(tupleElement(latest, 2), tupleElement(latest, 1) != '' AND tupleElement(latest, 2) != '')) AS units,
+        count() AS calls, sum(tupleElement(latest, 3)) AS cost_nanos
+    FROM
+    (
+        SELECT trace_id, span_id, argMax((unit_kind, unit_id, cost_nanos, client_id, duplicate_of), revision) AS latest
+        FROM llm_calls
+        WHERE ${RAW_RANGE} AND (${OF_CLIENT} OR revision > 0)
+        GROUP BY trace_id, span_id
+    )
+    WHERE tupleElement(latest, 4) = ${CLIENT} AND tupleElement(latest, 5) = ''
+    GROUP BY unit_kind
+)
+ORDER BY unit_kind = '', cost_nanos DESC, unit_kind`,
+    },
   ],
 });
