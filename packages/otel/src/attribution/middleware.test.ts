@@ -27,6 +27,17 @@ describe('honoAttribution', () => {
     expect(await res.json()).toEqual({ client: 'acme', feature: 'chat', tags: { plan: 'free' } });
   });
 
+  it('takes the unit from the request when it names both kind and id', async () => {
+    const app = new Hono();
+    app.use('/tickets/:ticket/*', honoAttribution({ client: { header: 'x-client-id' }, unit: { kind: 'ticket', id: { param: 'ticket' } } }));
+    app.use('/drafts/*', honoAttribution({ client: { header: 'x-client-id' }, unit: { kind: 'article', id: { header: 'x-article' } } }));
+    app.get('/tickets/:ticket/reply', (c) => c.json(getAttribution()));
+    app.get('/drafts/new', (c) => c.json(getAttribution()));
+    const headers = { 'x-client-id': 'acme' };
+    expect(await (await app.request('/tickets/T-9/reply', { headers })).json()).toEqual({ client: 'acme', unit: { kind: 'ticket', id: 'T-9' } });
+    expect(await (await app.request('/drafts/new', { headers })).json()).toEqual({ client: 'acme' });
+  });
+
   it('takes the client from a route parameter, and leaves a missing one unattributed', async () => {
     const app = new Hono();
     app.use('/clients/:client/*', honoAttribution({ client: { param: 'client' } }));

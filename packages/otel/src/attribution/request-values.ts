@@ -10,6 +10,8 @@ export interface AttributionFrom<R> {
   client: ValueFrom<R>;
   project?: ValueFrom<R>;
   feature?: ValueFrom<R>;
+  /** The business unit: set only when the request gives both its kind and its id. */
+  unit?: { kind: ValueFrom<R>; id: ValueFrom<R> };
   tags?: Record<string, ValueFrom<R>>;
 }
 
@@ -40,6 +42,9 @@ export function attributionFromRequest<R>(from: AttributionFrom<R>, request: R, 
   if (project !== undefined) out.project = project;
   const feature = value(from.feature);
   if (feature !== undefined) out.feature = feature;
+  const unitKind = value(from.unit?.kind);
+  const unitId = value(from.unit?.id);
+  if (unitKind !== undefined && unitId !== undefined) out.unit = { kind: unitKind, id: unitId };
   for (const [name, source] of Object.entries(from.tags ?? {})) {
     const v = value(source);
     if (v !== undefined) (out.tags ??= {})[name] = v;
