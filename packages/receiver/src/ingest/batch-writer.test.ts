@@ -142,6 +142,37 @@ describe('BatchWriter', () => {
     expect(writer.pendingRows).toBe(0);
   });
 
+  it('takes a check made ahead, while it was idle, for a lone request when no insert started since', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    expect(writer.idle).toBe(true);
+    const ahead = { epoch: writer.epoch, prepare: async (rows: number[]) => rows.filter((r) => r !== 2) };
+    await writer.write([1, 2, 3], ahead);
+    expect(rec.events).toEqual(['store 1,3', 'stored 1,3']);
+    expect(writer.epoch).toBe(1);
+  });
+
+  it('ignores a check made ahead once an insert started after it, or when it does not cover the rows', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    const stale = { epoch: writer.epoch, prepare: async () => [] };
+    await writer.write([1]);
+    await writer.write([2], stale);
+    await writer.write([3], { epoch: writer.epoch, prepare: async () => null });
+    expect(rec.batches).toEqual([[1], [2], [3]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2', 'prepare 3']);
+  });
+
+  it('checks a request that joins a batch with that batch, whatever it checked ahead', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    const first = writer.write([1]);
+    // [1] is being checked: [2] joins its batch and is checked against it, not by its own check.
+    await Promise.all([first, writer.write([2], { epoch: writer.epoch, prepare: async () => [] })]);
+    expect(rec.batches).toEqual([[1, 2]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2']);
+  });
+
   it('refuses at once beyond the pending limit instead of buffering', async () => {
     const rec = recorder();
     const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 4 });
