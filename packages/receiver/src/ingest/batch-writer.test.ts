@@ -54,7 +54,21 @@ describe('BatchWriter', () => {
     await tick(10); // [1] is being inserted
     await Promise.all([first, writer.write([2]), writer.write([3]), writer.write([4])]);
     expect(rec.batches).toEqual([[1], [2, 3, 4]]);
-    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'stored 1', 'prepare 3,4', 'store 2,3,4', 'stored 2,3,4']);
+    // 3 and 4 arrive while 2 is checked: they share the next check, still during the insert of 1.
+    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'prepare 3,4', 'stored 1', 'store 2,3,4', 'stored 2,3,4']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1], [1, 2]]);
+  });
+
+  it('checks again against the store what joined a batch during an insert that then failed', async () => {
+    const rec = recorder({ storeMs: 30, fail: (rows) => rows.includes(1) });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
+    const first = writer.write([1]);
+    await tick(10); // [1] is being inserted (and will fail)
+    const results = await Promise.allSettled([first, writer.write([2]), writer.write([3])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1], [1, 2], []]);
+    expect(rec.events.filter((e) => e.startsWith('prepare')).at(-1)).toBe('prepare 2,3');
+    expect(rec.batches).toEqual([[2, 3]]);
   });
 
   it('caps a batch by size, keeping requests whole', async () => {

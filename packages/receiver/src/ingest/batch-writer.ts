@@ -10,9 +10,11 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * Storing a batch has two stages. `prepare` (the "already stored?" check) of the next batch starts
  * while the current one is being stored, so its round trip is off the critical path; the batch
  * being stored is handed to it as `unconfirmed`, because the store cannot show those rows yet.
- * When the store slot frees, requests that arrived after that check started join the batch (their
- * own check, against the batch's kept rows, is the only one on the critical path), so no request
- * waits behind a batch that was taken too early. If the batch it was prepared against did not
+ * Requests that arrive later during that insert join the next batch with a check of their own,
+ * chained after the batch's (against the insert and the batch so far: those that arrive while one
+ * such check waits share the next), so they too are checked while the insert runs. Requests that
+ * arrive between inserts join the batch when the store slot frees, checked against its kept rows,
+ * so no request waits behind a batch that was taken too early. If the batch it was prepared against did not
  * store every row, the batch is prepared again against what is really stored: a row dropped as a
  * repeat of a row that never got stored must not be acknowledged.
  *
@@ -76,7 +78,10 @@ interface Waiter<Row, Prepared> {
 interface NextBatch<Row, Prepared> {
   waiters: Waiter<Row, Prepared>[];
   prepared: Promise<Prepared>;
-  againstUnconfirmed: boolean;
+  /** The batch being stored when this one's check started; null when none was. */
+  against: Prepared | null;
+  /** Requests joined during the insert whose check has not started yet (it waits for the one before). */
+  joining: Waiter<Row, Prepared>[] | null;
 }
 
 const rowsOf = <Row>(waiters: readonly { rows: Row[] }[]): Row[] => waiters.flatMap((w) => w.rows);
@@ -131,7 +136,11 @@ export class BatchWriter<Row, Prepared = unknown> {
    * inserts the loop takes queued requests itself, so nothing is checked against a stale store.
    */
   private schedule(): void {
-    if (this.waiters.length === 0 || this.next) return;
+    if (this.waiters.length === 0) return;
+    if (this.next) {
+      if (this.storing !== null && this.next.against === this.storing) this.join(this.next, this.storing);
+      return;
+    }
     if (!this.loop) {
       this.next = this.startNext(null);
       this.loop = this.run().finally(() => {
@@ -150,7 +159,26 @@ export class BatchWriter<Row, Prepared = unknown> {
     // Started a microtask later, so that a prepare that throws at once rejects this promise.
     const prepared = Promise.resolve().then(async () => (ahead && (await ahead.prepare(rows))) ?? this.options.prepare(rows, unconfirmed));
     prepared.catch(() => undefined); // awaited, and its failure handled, by the loop
-    return { waiters, prepared, againstUnconfirmed: unconfirmed !== null };
+    return { waiters, prepared, against: unconfirmed, joining: null };
+  }
+
+  /** Adds queued requests to `next` while `storing` is inserted, checked after next's check so far. */
+  private join(next: NextBatch<Row, Prepared>, storing: Prepared): void {
+    const joined = this.take(this.options.maxBatchRows - rowsOf(next.waiters).length, false);
+    if (joined.length === 0) return;
+    next.waiters.push(...joined);
+    if (next.joining) {
+      next.joining.push(...joined);
+      return;
+    }
+    const joining = joined;
+    next.joining = joining;
+    next.prepared = next.prepared.then(async (sofar) => {
+      next.joining = null;
+      const { combine, prepare } = this.options;
+      return combine(sofar, await prepare(rowsOf(joining), combine(storing, sofar)));
+    });
+    next.prepared.catch(() => undefined);
   }
 
   /** Whole queued requests within `room` rows (at least one when `atLeastOne`): a request is never half stored. */
@@ -182,7 +210,7 @@ export class BatchWriter<Row, Prepared = unknown> {
     let prepared: Prepared;
     try {
       prepared = await batch.prepared;
-      if (batch.againstUnconfirmed && !lastComplete) prepared = await this.options.prepare(rowsOf(waiters), null);
+      if (batch.against !== null && !lastComplete) prepared = await this.options.prepare(rowsOf(waiters), null);
       const late = this.take(this.options.maxBatchRows - rowsOf(waiters).length, false);
       if (late.length > 0) {
         waiters = [...waiters, ...late];
