@@ -14,9 +14,9 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * chained after the batch's (against the insert and the batch so far: those that arrive while one
  * such check waits share the next), so they too are checked while the insert runs. Requests that
  * arrive between inserts join the batch when the store slot frees, checked against its kept rows,
- * so no request waits behind a batch that was taken too early. If the batch it was prepared against did not
- * store every row, the batch is prepared again against what is really stored: a row dropped as a
- * repeat of a row that never got stored must not be acknowledged.
+ * so no request waits behind a batch that was taken too early. If the batch it was prepared
+ * against did not store every row, the batch is prepared again against what is really stored: a
+ * row dropped as a repeat of a row that never got stored must not be acknowledged.
  *
  * A request written while the writer was idle may bring its own check, started before the request
  * was written (from its decoded spans, while they were normalized and priced: see AheadCheck). It
@@ -132,8 +132,9 @@ export class BatchWriter<Row, Prepared = unknown> {
   }
 
   /**
-   * Idle: start a batch now. Inserting: start the next batch's check against the insert. Between
-   * inserts the loop takes queued requests itself, so nothing is checked against a stale store.
+   * Idle: start a batch now. Inserting: start the next batch's check against the insert, or join
+   * the next batch already started. Between inserts the loop takes queued requests itself, so
+   * nothing is checked against a stale store.
    */
   private schedule(): void {
     if (this.waiters.length === 0) return;
@@ -171,12 +172,11 @@ export class BatchWriter<Row, Prepared = unknown> {
       next.joining.push(...joined);
       return;
     }
-    const joining = joined;
-    next.joining = joining;
+    next.joining = joined;
     next.prepared = next.prepared.then(async (sofar) => {
-      next.joining = null;
+      next.joining = null; // who joins from now on waits for this check
       const { combine, prepare } = this.options;
-      return combine(sofar, await prepare(rowsOf(joining), combine(storing, sofar)));
+      return combine(sofar, await prepare(rowsOf(joined), combine(storing, sofar)));
     });
     next.prepared.catch(() => undefined);
   }
