@@ -222,7 +222,7 @@ const per100k = (cpu: number, spans: number) => (Number.isNaN(cpu) ? 'n/a' : `${
 /** The medians over rounds, one row per level. */
 function printTable(times: Record<'json' | 'tsv' | 'small' | 'smallP50' | 'smallP99', number[]>, levels: Map<number, Record<'seconds' | 'p50' | 'p99' | 'cpu' | 'clickhouse' | 'inserts', number[]>>, spans: number): void {
   const [json, tsv, small] = [median(times.json), median(times.tsv), median(times.small)];
-  console.log(`\nmedians: baseline JSONEachRow x${BATCH_ROWS} ${rate(spans, json)} rows/s; TabSeparated x${BATCH_ROWS} ${rate(spans, tsv)} rows/s; TabSeparated x${SPANS} ${rate(spans, small)} rows/s, insert p50 ${median(times.smallP50).toFixed(1)} ms, p99 ${median(times.smallP99).toFixed(1)} ms`);
+  console.log(`\nmedians: baseline JSONEachRow x${BATCH_ROWS} ${rate(spans, json)} rows/s; TabSeparated x${BATCH_ROWS} ${rate(spans, tsv)} rows/s; TabSeparated x${SPANS} ${rate(spans, small)} rows/s (${percent(json, small)} of JSONEachRow), insert p50 ${median(times.smallP50).toFixed(1)} ms, p99 ${median(times.smallP99).toFixed(1)} ms`);
   console.log('| in flight | spans/s | JSONEachRow rows/s | ratio | TabSeparated rows/s | ratio | ack p50 ms | ack p99 ms | straight 500-row insert p50 ms | inserts | receiver CPU / 100k spans | ClickHouse CPU / 100k spans |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [inFlight, l] of levels) {
@@ -265,7 +265,7 @@ export async function run(): Promise<void> {
       times.small.push(small.seconds);
       times.smallP50.push(small.p50);
       times.smallP99.push(small.p99);
-      console.log(`round ${round}: baselines JSONEachRow x${BATCH_ROWS} ${rate(spans, json.seconds)} rows/s (cpu: ${cpuText(json.cpu)}); TabSeparated x${BATCH_ROWS} ${rate(spans, tsv.seconds)} rows/s (cpu: ${cpuText(tsv.cpu)}); TabSeparated x${SPANS} ${rate(spans, small.seconds)} rows/s, insert p50 ${small.p50.toFixed(1)} ms p99 ${small.p99.toFixed(1)} ms`);
+      console.log(`round ${round}: baselines JSONEachRow x${BATCH_ROWS} ${rate(spans, json.seconds)} rows/s (cpu: ${cpuText(json.cpu)}); TabSeparated x${BATCH_ROWS} ${rate(spans, tsv.seconds)} rows/s (cpu: ${cpuText(tsv.cpu)}); TabSeparated x${SPANS} ${rate(spans, small.seconds)} rows/s, insert p50 ${small.p50.toFixed(1)} ms p99 ${small.p99.toFixed(1)} ms (cpu: ${cpuText(small.cpu)}; ${percent(json.seconds, small.seconds)} of JSONEachRow x${BATCH_ROWS}, the ceiling at 1 in flight)`);
       for (const inFlight of LEVELS) {
         const recv = await receiverRun(file, warmup, database(`recv${inFlight}`), inFlight);
         const level = levels.get(inFlight)!;
@@ -275,7 +275,7 @@ export async function run(): Promise<void> {
         level.cpu.push(recv.cpu.receiver);
         level.clickhouse.push(recv.cpu.clickhouse);
         level.inserts.push(recv.inserts);
-        console.log(`round ${round}: receiver, ${inFlight} in flight: ${rate(spans, recv.seconds)} spans/s in ${recv.inserts} inserts, ack p50 ${recv.p50.toFixed(1)} ms p99 ${recv.p99.toFixed(1)} ms (cpu: ${cpuText(recv.cpu)}); ${percent(json.seconds, recv.seconds)} of this round's JSONEachRow`);
+        console.log(`round ${round}: receiver, ${inFlight} in flight: ${rate(spans, recv.seconds)} spans/s in ${recv.inserts} inserts, ack p50 ${recv.p50.toFixed(1)} ms p99 ${recv.p99.toFixed(1)} ms (cpu: ${cpuText(recv.cpu)}); ${percent(json.seconds, recv.seconds)} of this round's JSONEachRow, ${percent(small.seconds, recv.seconds)} of its straight ${SPANS}-row inserts`);
       }
       await dropAll();
     }

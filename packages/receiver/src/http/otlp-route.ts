@@ -3,9 +3,10 @@ import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
 import { PendingCallEncoder } from '../ingest/pending-calls.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
-import { QueueFullError, type BatchWriter } from '../ingest/batch-writer.js';
+import { QueueFullError, type AheadCheck, type BatchWriter } from '../ingest/batch-writer.js';
 import type { IngestRow } from '../ingest/ingest-row.js';
 import type { IngestStats } from '../store/ingest-stats.js';
+import type { DecodedSpan } from '../otlp/decoded-span.js';
 import {
   decodeJsonTraces,
   decodeProtobufTraces,
@@ -24,6 +25,8 @@ import { readBodyLimited } from './read-body.js';
 export interface OtlpRouteDeps {
   stages: IngestStages;
   writer: Pick<BatchWriter<IngestRow>, 'write'> & Partial<Pick<BatchWriter<IngestRow>, 'full'>>;
+  /** Starts a request's already-stored check from its decoded spans, when the writer can use it (see AheadCheck). */
+  checkAhead?(spans: readonly DecodedSpan[]): AheadCheck<IngestRow, unknown> | undefined;
   stats: IngestStats;
   metrics: Metrics;
   limits: DecodeLimits & { maxBodyBytes: number; maxDecompressedBytes: number };
@@ -85,10 +88,12 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
       // Overload is refused before the body is read or decoded, not after (OTLP/HTTP: 429 + Retry-After).
       if (deps.writer.full) throw new QueueFullError(1);
       const decoded = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
+      // Its round trip overlaps normalize, price and encode: the one check on a lone request's path.
+      const ahead = deps.checkAhead?.(decoded.spans);
       const encoder = new PendingCallEncoder(decoded.spans.length);
       const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);
       const calls = encoder.finish();
-      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls);
+      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls, ahead);
       record(deps, batch);
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));

@@ -54,7 +54,21 @@ describe('BatchWriter', () => {
     await tick(10); // [1] is being inserted
     await Promise.all([first, writer.write([2]), writer.write([3]), writer.write([4])]);
     expect(rec.batches).toEqual([[1], [2, 3, 4]]);
-    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'stored 1', 'prepare 3,4', 'store 2,3,4', 'stored 2,3,4']);
+    // 3 and 4 arrive while 2 is checked: they share the next check, still during the insert of 1.
+    expect(rec.events).toEqual(['prepare 1', 'store 1', 'prepare 2', 'prepare 3,4', 'stored 1', 'store 2,3,4', 'stored 2,3,4']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1], [1, 2]]);
+  });
+
+  it('checks again against the store what joined a batch during an insert that then failed', async () => {
+    const rec = recorder({ storeMs: 30, fail: (rows) => rows.includes(1) });
+    const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000 });
+    const first = writer.write([1]);
+    await tick(10); // [1] is being inserted (and will fail)
+    const results = await Promise.allSettled([first, writer.write([2]), writer.write([3])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(rec.unconfirmedSeen).toEqual([[], [1], [1, 2], []]);
+    expect(rec.events.filter((e) => e.startsWith('prepare')).at(-1)).toBe('prepare 2,3');
+    expect(rec.batches).toEqual([[2, 3]]);
   });
 
   it('caps a batch by size, keeping requests whole', async () => {
@@ -140,6 +154,37 @@ describe('BatchWriter', () => {
     throwNow = false;
     await writer.write([2]);
     expect(writer.pendingRows).toBe(0);
+  });
+
+  it('takes a check made ahead, while it was idle, for a lone request when no insert started since', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    expect(writer.idle).toBe(true);
+    const ahead = { epoch: writer.epoch, prepare: async (rows: number[]) => rows.filter((r) => r !== 2) };
+    await writer.write([1, 2, 3], ahead);
+    expect(rec.events).toEqual(['store 1,3', 'stored 1,3']);
+    expect(writer.epoch).toBe(1);
+  });
+
+  it('ignores a check made ahead once an insert started after it, or when it does not cover the rows', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    const stale = { epoch: writer.epoch, prepare: async () => [] };
+    await writer.write([1]);
+    await writer.write([2], stale);
+    await writer.write([3], { epoch: writer.epoch, prepare: async () => null });
+    expect(rec.batches).toEqual([[1], [2], [3]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2', 'prepare 3']);
+  });
+
+  it('checks a request that joins a batch with that batch, whatever it checked ahead', async () => {
+    const rec = recorder();
+    const writer = writerFor(rec, { maxBatchRows: 10, maxPendingRows: 100 });
+    const first = writer.write([1]);
+    // [1] is being checked: [2] joins its batch and is checked against it, not by its own check.
+    await Promise.all([first, writer.write([2], { epoch: writer.epoch, prepare: async () => [] })]);
+    expect(rec.batches).toEqual([[1, 2]]);
+    expect(rec.events.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 2']);
   });
 
   it('refuses at once beyond the pending limit instead of buffering', async () => {

@@ -10,11 +10,18 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * Storing a batch has two stages. `prepare` (the "already stored?" check) of the next batch starts
  * while the current one is being stored, so its round trip is off the critical path; the batch
  * being stored is handed to it as `unconfirmed`, because the store cannot show those rows yet.
- * When the store slot frees, requests that arrived after that check started join the batch (their
- * own check, against the batch's kept rows, is the only one on the critical path), so no request
- * waits behind a batch that was taken too early. If the batch it was prepared against did not
- * store every row, the batch is prepared again against what is really stored: a row dropped as a
- * repeat of a row that never got stored must not be acknowledged.
+ * Requests that arrive later during that insert join the next batch with a check of their own,
+ * chained after the batch's (against the insert and the batch so far: those that arrive while one
+ * such check waits share the next), so they too are checked while the insert runs. Requests that
+ * arrive between inserts join the batch when the store slot frees, checked against its kept rows,
+ * so no request waits behind a batch that was taken too early. If the batch it was prepared
+ * against did not store every row, the batch is prepared again against what is really stored: a
+ * row dropped as a repeat of a row that never got stored must not be acknowledged.
+ *
+ * A request written while the writer was idle may bring its own check, started before the request
+ * was written (from its decoded spans, while they were normalized and priced: see AheadCheck). It
+ * stands for `prepare` when its batch is that request alone and no insert started since it began:
+ * the store then holds exactly what it held when the check read it. Otherwise it is ignored.
  *
  * A failure `isPermanent` says the rows caused (ClickHouse will refuse them however often they
  * are sent) splits the batch by request and stores each half on its own, so one request's poison
@@ -49,8 +56,19 @@ export interface BatchWriterOptions<Row, Prepared> {
   onFlush?(stats: { rows: number; ms: number; ok: boolean }): void;
 }
 
-interface Waiter<Row> {
+/**
+ * A request's already-stored check, started while the writer was `idle`, before the request was
+ * written. `epoch` is the writer's `epoch` when it started; `prepare` answers null when the
+ * check does not cover `rows` (the batch is then prepared as usual).
+ */
+export interface AheadCheck<Row, Prepared> {
+  epoch: number;
+  prepare(rows: Row[]): Promise<Prepared | null>;
+}
+
+interface Waiter<Row, Prepared> {
   rows: Row[];
+  ahead: AheadCheck<Row, Prepared> | undefined;
   settled: boolean;
   resolve(): void;
   reject(err: unknown): void;
@@ -58,15 +76,18 @@ interface Waiter<Row> {
 
 /** The next batch: its requests and its check, started against the batch being stored then (if any). */
 interface NextBatch<Row, Prepared> {
-  waiters: Waiter<Row>[];
+  waiters: Waiter<Row, Prepared>[];
   prepared: Promise<Prepared>;
-  againstUnconfirmed: boolean;
+  /** The batch being stored when this one's check started; null when none was. */
+  against: Prepared | null;
+  /** Requests joined during the insert whose check has not started yet (it waits for the one before). */
+  joining: Waiter<Row, Prepared>[] | null;
 }
 
-const rowsOf = <Row>(waiters: readonly Waiter<Row>[]): Row[] => waiters.flatMap((w) => w.rows);
+const rowsOf = <Row>(waiters: readonly { rows: Row[] }[]): Row[] => waiters.flatMap((w) => w.rows);
 
 export class BatchWriter<Row, Prepared = unknown> {
-  private waiters: Waiter<Row>[] = [];
+  private waiters: Waiter<Row, Prepared>[] = [];
   private queuedRows = 0;
   private inFlightRows = 0;
   private next: NextBatch<Row, Prepared> | null = null;
@@ -75,6 +96,7 @@ export class BatchWriter<Row, Prepared = unknown> {
   /** The store loop, while it runs (one at a time: inserts go one after another, in batch order). */
   private loop: Promise<void> | null = null;
   private closed = false;
+  private inserts = 0;
 
   constructor(private readonly options: BatchWriterOptions<Row, Prepared>) {}
 
@@ -87,24 +109,39 @@ export class BatchWriter<Row, Prepared = unknown> {
     return this.pendingRows >= this.options.maxPendingRows;
   }
 
+  /** Inserts started so far: a check that began at this epoch still holds while it is unchanged. */
+  get epoch(): number {
+    return this.inserts;
+  }
+
+  /** Nothing queued, checked or stored: a check started now sees everything this writer stored. */
+  get idle(): boolean {
+    return this.loop === null && this.waiters.length === 0;
+  }
+
   /** Resolves when `rows` are stored; rejects with QueueFullError, RowsRejectedError or the store's error. */
-  write(rows: Row[]): Promise<void> {
+  write(rows: Row[], ahead?: AheadCheck<Row, Prepared>): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the receiver is shutting down'));
     if (rows.length === 0) return Promise.resolve();
     if (this.pendingRows + rows.length > this.options.maxPendingRows) return Promise.reject(new QueueFullError(1));
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ rows, settled: false, resolve, reject });
+      this.waiters.push({ rows, ahead, settled: false, resolve, reject });
       this.queuedRows += rows.length;
       this.schedule();
     });
   }
 
   /**
-   * Idle: start a batch now. Inserting: start the next batch's check against the insert. Between
-   * inserts the loop takes queued requests itself, so nothing is checked against a stale store.
+   * Idle: start a batch now. Inserting: start the next batch's check against the insert, or join
+   * the next batch already started. Between inserts the loop takes queued requests itself, so
+   * nothing is checked against a stale store.
    */
   private schedule(): void {
-    if (this.waiters.length === 0 || this.next) return;
+    if (this.waiters.length === 0) return;
+    if (this.next) {
+      if (this.storing !== null && this.next.against === this.storing) this.join(this.next, this.storing);
+      return;
+    }
     if (!this.loop) {
       this.next = this.startNext(null);
       this.loop = this.run().finally(() => {
@@ -118,14 +155,34 @@ export class BatchWriter<Row, Prepared = unknown> {
 
   private startNext(unconfirmed: Prepared | null): NextBatch<Row, Prepared> {
     const waiters = this.take(this.options.maxBatchRows, true);
+    const ahead = unconfirmed === null && waiters.length === 1 && waiters[0]!.ahead?.epoch === this.inserts ? waiters[0]!.ahead : undefined;
+    const rows = rowsOf(waiters);
     // Started a microtask later, so that a prepare that throws at once rejects this promise.
-    const prepared = Promise.resolve().then(() => this.options.prepare(rowsOf(waiters), unconfirmed));
+    const prepared = Promise.resolve().then(async () => (ahead && (await ahead.prepare(rows))) ?? this.options.prepare(rows, unconfirmed));
     prepared.catch(() => undefined); // awaited, and its failure handled, by the loop
-    return { waiters, prepared, againstUnconfirmed: unconfirmed !== null };
+    return { waiters, prepared, against: unconfirmed, joining: null };
+  }
+
+  /** Adds queued requests to `next` while `storing` is inserted, checked after next's check so far. */
+  private join(next: NextBatch<Row, Prepared>, storing: Prepared): void {
+    const joined = this.take(this.options.maxBatchRows - rowsOf(next.waiters).length, false);
+    if (joined.length === 0) return;
+    next.waiters.push(...joined);
+    if (next.joining) {
+      next.joining.push(...joined);
+      return;
+    }
+    next.joining = joined;
+    next.prepared = next.prepared.then(async (sofar) => {
+      next.joining = null; // who joins from now on waits for this check
+      const { combine, prepare } = this.options;
+      return combine(sofar, await prepare(rowsOf(joined), combine(storing, sofar)));
+    });
+    next.prepared.catch(() => undefined);
   }
 
   /** Whole queued requests within `room` rows (at least one when `atLeastOne`): a request is never half stored. */
-  private take(room: number, atLeastOne: boolean): Waiter<Row>[] {
+  private take(room: number, atLeastOne: boolean): Waiter<Row, Prepared>[] {
     let count = 0;
     let n = 0;
     while (n < this.waiters.length && ((atLeastOne && n === 0) || count + this.waiters[n]!.rows.length <= room)) {
@@ -153,7 +210,7 @@ export class BatchWriter<Row, Prepared = unknown> {
     let prepared: Prepared;
     try {
       prepared = await batch.prepared;
-      if (batch.againstUnconfirmed && !lastComplete) prepared = await this.options.prepare(rowsOf(waiters), null);
+      if (batch.against !== null && !lastComplete) prepared = await this.options.prepare(rowsOf(waiters), null);
       const late = this.take(this.options.maxBatchRows - rowsOf(waiters).length, false);
       if (late.length > 0) {
         waiters = [...waiters, ...late];
@@ -183,8 +240,9 @@ export class BatchWriter<Row, Prepared = unknown> {
    * On a permanent failure the halves are prepared again on their own, against what the first
    * half stored, so no request is acknowledged for a row that was kept only in a failed half.
    */
-  private async storeIsolating(waiters: Waiter<Row>[], prepared: Prepared): Promise<boolean> {
+  private async storeIsolating(waiters: Waiter<Row, Prepared>[], prepared: Prepared): Promise<boolean> {
     try {
+      this.inserts++;
       await this.options.store(prepared);
       for (const w of waiters) this.settle(w);
       return true;
@@ -207,7 +265,7 @@ export class BatchWriter<Row, Prepared = unknown> {
   }
 
   /** Answers a request once; its rows stop counting as pending before its caller resumes. */
-  private settle(w: Waiter<Row>, err?: unknown): void {
+  private settle(w: Waiter<Row, Prepared>, err?: unknown): void {
     if (w.settled) return;
     w.settled = true;
     this.inFlightRows -= w.rows.length;

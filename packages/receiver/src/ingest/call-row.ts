@@ -18,8 +18,11 @@ function clip(text: string): string {
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
 }
 
-/** Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. */
-export function callDate(call: NormalizedCall): Date {
+/**
+ * Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. Also
+ * of a span not yet normalized: the already-stored check starts from those.
+ */
+export function callDate(call: Pick<NormalizedCall, 'startTimeUnixNano'>): Date {
   return new Date(Number(call.startTimeUnixNano / 1_000_000n));
 }
 

@@ -1,8 +1,12 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
+import type { DecodedSpan } from '../otlp/decoded-span.js';
+import { dateTimeText } from '../rows/date-time-text.js';
 import { callKey, type CallRow } from '../rows/llm-call-row.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
 import { insertCallLines, storedKeys } from '../store/llm-calls.js';
 import { insertLinks } from '../store/span-links.js';
+import type { AheadCheck } from './batch-writer.js';
+import { callDate } from './call-row.js';
 import { isSpanLink, type IngestRow } from './ingest-row.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
@@ -21,13 +25,21 @@ export interface PreparedBatch {
  * retries and Collector replays. Links need no check: span_links collapses on its key.
  */
 export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: PreparedBatch | null = null): Promise<PreparedBatch> {
-  const candidates: PendingCall[] = [];
+  const { calls, links } = splitRows(rows);
+  return dropRepeats(calls, links, await storedKeys(client, calls), unconfirmed);
+}
+
+function splitRows(rows: readonly IngestRow[]): { calls: PendingCall[]; links: SpanLinkRow[] } {
+  const calls: PendingCall[] = [];
   const links: SpanLinkRow[] = [];
   for (const row of rows) {
     if (isSpanLink(row)) links.push(row);
-    else candidates.push(row);
+    else calls.push(row);
   }
-  const stored = await storedKeys(client, candidates);
+  return { calls, links };
+}
+
+function dropRepeats(candidates: readonly PendingCall[], links: SpanLinkRow[], stored: ReadonlySet<string>, unconfirmed: PreparedBatch | null): PreparedBatch {
   const keys = new Set<string>();
   const calls: PendingCall[] = [];
   for (const call of candidates) {
@@ -37,6 +49,29 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
     calls.push(call);
   }
   return { calls, keys, links, duplicates: candidates.length - calls.length };
+}
+
+/**
+ * The already-stored check of one request, started from its decoded spans (every span: which of
+ * them are calls is known only once they are normalized) so that its round trip runs while they
+ * are normalized, priced and encoded. It covers a call only if the call's key and day were among
+ * those checked; `prepare` answers null otherwise. The batch writer uses it only while no insert
+ * started since `epoch` (see AheadCheck), so the answer is still what the store holds.
+ */
+export function checkAhead(client: StoreClient, spans: readonly Pick<DecodedSpan, 'traceId' | 'spanId' | 'startTimeUnixNano'>[], epoch: number): AheadCheck<IngestRow, PreparedBatch> {
+  const keys = spans.map((s) => ({ trace_id: s.traceId, span_id: s.spanId, timestamp: dateTimeText(callDate(s)) }));
+  const stored = storedKeys(client, keys);
+  stored.catch(() => undefined); // awaited by prepare when the writer uses this check
+  const checked = new Set(keys.map(callKey));
+  const days = new Set(keys.map((k) => k.timestamp.slice(0, 10)));
+  return {
+    epoch,
+    async prepare(rows) {
+      const { calls, links } = splitRows(rows);
+      if (!calls.every((c) => checked.has(callKey(c)) && days.has(c.timestamp.slice(0, 10)))) return null;
+      return dropRepeats(calls, links, await stored, null);
+    },
+  };
 }
 
 /** One batch of two prepared parts, the second prepared against the first (so no key is in both). */

@@ -9,7 +9,7 @@ import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
 import { priceCall } from '../ingest/price-call.js';
-import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
+import { checkAhead, combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
 import { IngestStats } from '../store/ingest-stats.js';
@@ -138,6 +138,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     log,
     metrics,
     writer,
+    // Only while the writer is idle: otherwise the next batch's check already overlaps an insert.
+    checkAhead: (spans) => (writer.idle ? checkAhead(store, spans, writer.epoch) : undefined),
     stats,
     now,
     stages: plausibleStages(

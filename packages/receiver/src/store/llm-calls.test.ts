@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { migrate } from '../clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../clickhouse/store-client.js';
 import { pendingCalls } from '../ingest/pending-calls.js';
-import { prepareIngestRows, storeCalls } from '../ingest/store-calls.js';
+import { checkAhead, prepareIngestRows, storeCalls } from '../ingest/store-calls.js';
 import { TsvWriter, type TsvValue } from '../clickhouse/tsv-rows.js';
 import { CALL_COLUMNS, callKey, callRowsTsv, type CallRow } from './llm-calls.js';
 import { sampleRow } from '../../../../test/support/sample-call-row.js';
@@ -48,6 +48,20 @@ describe('llm_calls on a real ClickHouse', () => {
     const beingInserted = await prepareIngestRows(store, [pendingInFlight!]);
     const batch = await prepareIngestRows(store, [pendingInFlight!, pendingFresh!], beingInserted);
     expect(batch).toEqual({ calls: [pendingFresh], keys: new Set([callKey(fresh)]), links: [], duplicates: 1 });
+  });
+
+  it('checks a request ahead from its spans, and covers only the calls whose keys and days it checked', async () => {
+    const stored = sampleRow({ span_id: 'e000000000000001', timestamp: '2026-11-04 09:30:00' });
+    const fresh = sampleRow({ span_id: 'e000000000000002', timestamp: '2026-11-04 09:30:01' });
+    await storeCalls(store, [stored]);
+    const spanOf = (row: CallRow) => ({ traceId: row.trace_id, spanId: row.span_id, startTimeUnixNano: BigInt(Date.parse(`${row.timestamp.replace(' ', 'T')}Z`)) * 1_000_000n });
+    const ahead = checkAhead(store, [spanOf(stored), spanOf(fresh)], 7);
+    expect(ahead.epoch).toBe(7);
+    const [pendingStored, pendingFresh] = pendingCalls([stored, fresh]);
+    expect(await ahead.prepare([pendingStored!, pendingFresh!])).toEqual({ calls: [pendingFresh], keys: new Set([callKey(fresh)]), links: [], duplicates: 1 });
+    // A call the check did not see (another span, or the same span on another day) is left to the usual check.
+    expect(await ahead.prepare(pendingCalls([sampleRow({ span_id: 'e000000000000003', timestamp: '2026-11-04 09:30:00' })]))).toBeNull();
+    expect(await ahead.prepare(pendingCalls([{ ...fresh, timestamp: '2026-11-05 00:00:00' }]))).toBeNull();
   });
 });
 
