@@ -7,7 +7,7 @@ import type { UsageGroup } from './invoice-usage.js';
 import { invoiceCsv } from './invoice-csv.js';
 
 const client = (markupPct: number, currency: InvoiceCurrency = USD): ClientBilling => ({
-  id: 'acme', name: 'Acme Corp', inConfig: true, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
+  id: 'acme', name: 'Acme Corp', inConfig: true, plan: { type: 'cost_plus', markupPct }, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
   hardCap: false, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0, currency,
 });
 
