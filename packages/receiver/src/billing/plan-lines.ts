@@ -56,7 +56,7 @@ const exact = (c: PlanCharge): bigint => c.parts.reduce((sum, p) => sum + p, 0n)
 export const billedCents = (charges: readonly PlanCharge[]): bigint => charges.filter((c) => c.billed).reduce((sum, c) => sum + chargeCents(c), 0n);
 
 /** A plan line of the invoice JSON: the USD figures beside the invoice currency's. */
-export interface PlanLine extends Partial<Record<keyof UnitFacts, string | number | null>> {
+export interface PlanLine extends Partial<UnitFacts> {
   kind: PlanLineKind;
   description: string;
   note?: string;
