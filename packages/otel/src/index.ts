@@ -14,8 +14,9 @@ export {
   mergeAttribution,
   attributionToAttributes,
   type Attribution,
+  type Unit,
 } from './attribution/attribution.js';
-export { ATTR_CLIENT_ID, ATTR_PROJECT, ATTR_FEATURE, ATTR_TAG_PREFIX } from './attribution/keys.js';
+export { ATTR_CLIENT_ID, ATTR_PROJECT, ATTR_FEATURE, ATTR_UNIT_KIND, ATTR_UNIT_ID, ATTR_TAG_PREFIX } from './attribution/keys.js';
 export { honoAttribution, expressAttribution, type HonoLikeContext, type NodeLikeRequest } from './attribution/middleware.js';
 export type { AttributionFrom, ValueFrom } from './attribution/request-values.js';
 export { instrumentOpenAI } from './instrument/openai.js';

@@ -16,6 +16,7 @@ export { sql, ident, quoteString, literal, type SqlFragment } from './clickhouse
 export { decodeProtobufTraces, decodeJsonTraces, OtlpDecodeError, type DecodedSpan, type DecodeResult } from './otlp/index.js';
 export { normalizeSpan, type NormalizedCall, type NormalizeOutcome, type NormalizeOptions } from './normalize/index.js';
 export { reportsPlugin, usageReport, exportCallsCsv, type UsageReport, type UsageRow } from './reports/index.js';
+export { readUnitUsage, type UnitUsage, type UnitUsageQuery } from './reports/index.js';
 export { billingPlugin, loadInvoice, buildInvoice, invoiceCsv, invoicePdf, loadBudgets, type Invoice } from './billing/index.js';
 export { settlePlugin, settle } from './settle/index.js';
 export { reprice, type RepriceResult } from './store/reprice.js';

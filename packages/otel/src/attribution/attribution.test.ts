@@ -118,3 +118,31 @@ describe('withAttribution', () => {
     expect(tracing.span('downstream').spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 });
+
+describe('withAttribution({ unit })', () => {
+  it('stamps tokenledger.unit.kind and .id on the spans inside; an inner unit replaces the outer one whole', () => {
+    withAttribution({ client: 'globex', unit: { kind: 'article', id: 'a-17' } }, () => {
+      trace.getTracer('ai').startSpan('draft').end();
+      withAttribution({ unit: { kind: 'conversation', id: 'c-9' } }, () => trace.getTracer('ai').startSpan('reply').end());
+      withAttribution({ feature: 'edit' }, () => trace.getTracer('ai').startSpan('edit').end());
+    });
+    expect(tracing.span('draft').attributes).toEqual({ 'tokenledger.client.id': 'globex', 'tokenledger.unit.kind': 'article', 'tokenledger.unit.id': 'a-17' });
+    expect(tracing.span('reply').attributes).toEqual({ 'tokenledger.client.id': 'globex', 'tokenledger.unit.kind': 'conversation', 'tokenledger.unit.id': 'c-9' });
+    expect(tracing.span('edit').attributes).toEqual({
+      'tokenledger.client.id': 'globex',
+      'tokenledger.feature': 'edit',
+      'tokenledger.unit.kind': 'article',
+      'tokenledger.unit.id': 'a-17',
+    });
+  });
+
+  it('carries the unit in baggage both ways, and an inner unit without an id drops the outer id from baggage', () => {
+    const headers: Record<string, string> = {};
+    withAttribution({ unit: { kind: 'ticket', id: 'T 1' } }, () => {
+      withAttribution({ unit: { kind: 'article', id: '' } }, () => propagation.inject(context.active(), headers));
+    });
+    expect(headers.baggage).toBe('tokenledger.unit.kind=article');
+    const incoming = propagation.extract(context.active(), { baggage: 'tokenledger.unit.kind=ticket,tokenledger.unit.id=T%201' });
+    expect(getAttribution(incoming)).toEqual({ unit: { kind: 'ticket', id: 'T 1' } });
+  });
+});

@@ -1,12 +1,25 @@
 import { context, createContextKey, propagation, type Attributes, type Context } from '@opentelemetry/api';
-import { ATTR_CLIENT_ID, ATTR_FEATURE, ATTR_PROJECT, ATTR_TAG_PREFIX } from './keys.js';
+import { ATTR_CLIENT_ID, ATTR_FEATURE, ATTR_PROJECT, ATTR_TAG_PREFIX, ATTR_UNIT_ID, ATTR_UNIT_KIND } from './keys.js';
 
 /** Who pays for the work done inside a scope, and what for. */
 export interface Attribution {
   client?: string;
   project?: string;
   feature?: string;
+  /**
+   * The business object the work is for (an article written, a conversation handled), so reports
+   * can show the AI cost per unit and per-unit plans can bill each one (docs/billing.md "Units").
+   */
+  unit?: Unit;
   tags?: Record<string, string>;
+}
+
+/** `tokenledger.unit.kind` and `tokenledger.unit.id`: one unit is one (kind, id) pair. */
+export interface Unit {
+  /** what sort of object: `article`, `conversation`, `ticket`... */
+  kind: string;
+  /** which one: the same id on every call made for it, so it is counted once */
+  id: string;
 }
 
 const ATTRIBUTION_KEY = createContextKey('tokenledger.attribution');
@@ -17,6 +30,8 @@ export function mergeAttribution(outer: Attribution, inner: Attribution): Attrib
   if (inner.client !== undefined) merged.client = inner.client;
   if (inner.project !== undefined) merged.project = inner.project;
   if (inner.feature !== undefined) merged.feature = inner.feature;
+  // A unit is a pair: an inner scope's unit replaces the outer one whole, never half of it.
+  if (inner.unit !== undefined) merged.unit = { ...inner.unit };
   if (inner.tags !== undefined) merged.tags = { ...outer.tags, ...inner.tags };
   return merged;
 }
@@ -27,6 +42,8 @@ export function attributionToAttributes(a: Attribution): Attributes {
   if (a.client !== undefined) out[ATTR_CLIENT_ID] = a.client;
   if (a.project !== undefined) out[ATTR_PROJECT] = a.project;
   if (a.feature !== undefined) out[ATTR_FEATURE] = a.feature;
+  if (a.unit?.kind) out[ATTR_UNIT_KIND] = a.unit.kind;
+  if (a.unit?.id) out[ATTR_UNIT_ID] = a.unit.id;
   for (const [name, value] of Object.entries(a.tags ?? {})) out[ATTR_TAG_PREFIX + name] = value;
   return out;
 }
@@ -45,6 +62,8 @@ function fromBaggage(ctx: Context): Attribution | undefined {
     if (key === ATTR_CLIENT_ID) found.client = entry.value;
     else if (key === ATTR_PROJECT) found.project = entry.value;
     else if (key === ATTR_FEATURE) found.feature = entry.value;
+    else if (key === ATTR_UNIT_KIND) (found.unit ??= { kind: '', id: '' }).kind = entry.value;
+    else if (key === ATTR_UNIT_ID) (found.unit ??= { kind: '', id: '' }).id = entry.value;
     else if (key.startsWith(ATTR_TAG_PREFIX)) (found.tags ??= {})[key.slice(ATTR_TAG_PREFIX.length)] = entry.value;
   }
   return found;
@@ -81,7 +100,8 @@ export function getAttribution(ctx: Context = context.active()): Attribution {
 /** A context carrying `attribution` merged over what `ctx` already carries, in the value AND baggage. */
 export function contextWithAttribution(attribution: Attribution, ctx: Context = context.active()): Context {
   const merged = mergeAttribution(getAttribution(ctx), attribution);
-  let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+  // The unit keys are written as a pair: a kept half of an outer unit would pair with the inner one.
+  let baggage = (propagation.getBaggage(ctx) ?? propagation.createBaggage()).removeEntries(ATTR_UNIT_KIND, ATTR_UNIT_ID);
   for (const [key, value] of Object.entries(attributionToAttributes(merged))) {
     baggage = baggage.setEntry(key, { value: String(value) });
   }

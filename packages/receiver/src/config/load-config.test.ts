@@ -40,7 +40,7 @@ pricing:
     });
     expect(cfg.clients[1]).toEqual({ id: 'globex', markup_pct: 0, alert_thresholds_pct: [50, 80, 100], hard_cap: false });
     expect(cfg.retention_days).toBe(400);
-    expect(cfg.limits).toEqual({ max_tokens_per_call: 100_000_000, max_cost_usd_per_call: 1_000, max_span_age_days: 400, max_clock_skew_minutes: 60 });
+    expect(cfg.limits).toEqual({ max_tokens_per_call: 100_000_000, max_cost_usd_per_call: 1_000, max_span_age_days: 400, max_clock_skew_minutes: 60, max_unit_length: 256 });
     expect(parseFileConfig('retention_days: 30\n', 'x').limits.max_span_age_days).toBe(30);
     expect(parseFileConfig('settle:\n  enabled: false\n  interval_seconds: 40\n', 'x').settle.interval_seconds).toBe(40);
     expect(parseFileConfig('retention_days: 10000\n', 'x').limits.max_span_age_days).toBe(2_900);

@@ -70,5 +70,7 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
     tag_values: a.tags.map(([, v]) => clip(v)),
     received_at: receivedAt,
     revision: 0,
+    unit_kind: clip(a.unitKind),
+    unit_id: clip(a.unitId),
   };
 }

@@ -22,6 +22,15 @@ export function stringOf(value: AttributeValue | undefined): string | undefined 
   return undefined;
 }
 
+/**
+ * Like stringOf, but never truncated: for values a cut would change the meaning of (two unit ids
+ * cut to the same prefix would count as one unit), which the plausibility limits reject instead.
+ */
+export function wholeStringOf(value: AttributeValue | undefined): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  return stringOf(value);
+}
+
 /** The first of `keys` present as a string, else ''. */
 export function firstString(attributes: Attributes, keys: readonly string[]): string {
   for (const key of keys) {

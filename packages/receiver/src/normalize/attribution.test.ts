@@ -8,8 +8,10 @@ const extra = { extraClientKeys: ['traceloop.association.properties.customer_id'
 describe('resolveAttribution', () => {
   it('reads every TokenLedger key, span attribute over resource attribute', () => {
     const span = buildSpan({
-      attributes: { 'tokenledger.client.id': 'acme', 'tokenledger.feature': 'summarize', 'user.id': 'u-1', 'tokenledger.tag.team': 'search' },
+      attributes: { 'tokenledger.client.id': 'acme', 'tokenledger.feature': 'summarize', 'user.id': 'u-1', 'tokenledger.tag.team': 'search', 'tokenledger.unit.id': 'a-17' },
       resource: {
+        'tokenledger.unit.kind': 'article',
+        'tokenledger.unit.id': 'a-1',
         'tokenledger.client.id': 'globex',
         'tokenledger.project': 'onboarding',
         'tokenledger.feature': 'chat',
@@ -27,6 +29,8 @@ describe('resolveAttribution', () => {
       app: 'support-api',
       environment: 'production',
       userId: 'u-1',
+      unitKind: 'article',
+      unitId: 'a-17',
       tags: [
         ['region', 'eu'],
         ['team', 'search'],
@@ -57,6 +61,8 @@ describe('resolveAttribution', () => {
       app: '',
       environment: '',
       userId: '',
+      unitKind: '',
+      unitId: '',
       tags: [],
     });
   });
@@ -72,6 +78,11 @@ describe('resolveAttribution', () => {
   it('coerces numbers and booleans to strings and ignores arrays', () => {
     const span = buildSpan({ attributes: { 'tokenledger.client.id': 4711, 'tokenledger.tag.beta': true, 'tokenledger.project': ['a', 'b'] } });
     expect(resolveAttribution(span, none)).toMatchObject({ clientId: '4711', project: '', tags: [['beta', 'true']] });
+  });
+
+  it('keeps unit kinds and ids whole, for the plausibility limits to judge instead of cutting two ids into one', () => {
+    const span = buildSpan({ attributes: { 'tokenledger.unit.kind': 'k'.repeat(300), 'tokenledger.unit.id': 7 } });
+    expect(resolveAttribution(span, none)).toMatchObject({ unitKind: 'k'.repeat(300), unitId: '7' });
   });
 
   it('caps long values without splitting a surrogate pair', () => {

@@ -5,9 +5,9 @@
  * a client from an ancestor span is the settle stage's job (reference §9 rule 13).
  */
 import type { Attributes, DecodedSpan } from '../otlp/decoded-span.js';
-import { stringOf } from './attribute-values.js';
+import { stringOf, wholeStringOf } from './attribute-values.js';
 import type { Attribution, NormalizeOptions } from './normalized-call.js';
-import { type ResourceAttribution, resourceAttribution } from './resource-attribution.js';
+import { type ResourceAttribution, resourceAttribution, UNIT_ID_KEY, UNIT_KIND_KEY } from './resource-attribution.js';
 import { collectTags, sortedTags } from './tags.js';
 
 const CLIENT_KEY = 'tokenledger.client.id';
@@ -26,6 +26,8 @@ export function resolveAttribution(span: DecodedSpan, options: NormalizeOptions)
     environment:
       stringOf(own['deployment.environment.name']) ?? (resource.environment || stringOf(own['deployment.environment']) || resource.environmentLegacy),
     userId: stringOf(own['user.id']) ?? (resource.userId || stringOf(own['enduser.id']) || resource.userIdLegacy),
+    unitKind: wholeStringOf(own[UNIT_KIND_KEY]) ?? resource.unitKind,
+    unitId: wholeStringOf(own[UNIT_ID_KEY]) ?? resource.unitId,
     tags: spanTags === undefined ? resource.tags.slice() : sortedTags(resource.tagMap, spanTags),
   };
 }

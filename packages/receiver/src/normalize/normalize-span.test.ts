@@ -19,7 +19,7 @@ describe('normalizeSpan', () => {
         spanId: '00f067aa0ba902b7',
         parentSpanId: '53995c3f42cd8ad8',
         durationMs: 2345.678,
-        attribution: { clientId: 'acme', clientKey: 'tokenledger.client.id', project: '', feature: '', app: 'api', environment: '', userId: '', tags: [['tier', 'gold']] },
+        attribution: { clientId: 'acme', clientKey: 'tokenledger.client.id', project: '', feature: '', app: 'api', environment: '', userId: '', unitKind: '', unitId: '', tags: [['tier', 'gold']] },
         usage: usage({ inputTokens: 3 }),
         dialect: 'otel-genai',
       }),

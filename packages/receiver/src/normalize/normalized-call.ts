@@ -16,6 +16,9 @@ export interface Attribution {
   app: string;
   environment: string;
   userId: string;
+  /** tokenledger.unit.kind / tokenledger.unit.id, whole (plausibility.ts bounds their length); '' = none */
+  unitKind: string;
+  unitId: string;
   tags: Array<[string, string]>;
 }
 

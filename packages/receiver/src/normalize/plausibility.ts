@@ -25,6 +25,11 @@ export const limitsSchema = z
     max_span_age_days: z.number().int().min(1).max(MAX_SPAN_AGE_DAYS).optional(),
     /** Latest call start accepted, in minutes after now (clock skew). */
     max_clock_skew_minutes: z.number().int().min(0).max(10_080).default(60),
+    /**
+     * Longest tokenledger.unit.kind / tokenledger.unit.id, in characters. Longer is rejected, not
+     * truncated like other strings: two ids cut to one prefix would be billed as one unit.
+     */
+    max_unit_length: z.number().int().min(1).max(512).default(256),
   })
   .strict();
 
@@ -54,7 +59,16 @@ export function callProblem(call: NormalizedCall, limits: PlausibilityLimits, no
     const count = call.usage?.[key] ?? 0;
     if (count > limits.max_tokens_per_call) return `${column} ${count} is over limits.max_tokens_per_call (${limits.max_tokens_per_call})`;
   }
+  const unitProblem = unitLengthProblem(call, limits);
+  if (unitProblem) return unitProblem;
   if (call.producerCostNanos !== null) return costProblem('producer cost', call.producerCostNanos, limits);
+  return undefined;
+}
+
+function unitLengthProblem({ attribution: a }: NormalizedCall, limits: PlausibilityLimits): string | undefined {
+  for (const [key, value] of [['tokenledger.unit.kind', a.unitKind], ['tokenledger.unit.id', a.unitId]] as const) {
+    if (value.length > limits.max_unit_length) return `${key} of ${value.length} characters is over limits.max_unit_length (${limits.max_unit_length})`;
+  }
   return undefined;
 }
 

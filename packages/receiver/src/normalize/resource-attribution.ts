@@ -4,7 +4,7 @@
  * than the rest of normalization. Decoded attribute maps are never mutated after decoding.
  */
 import type { Attributes } from '../otlp/decoded-span.js';
-import { stringOf } from './attribute-values.js';
+import { stringOf, wholeStringOf } from './attribute-values.js';
 import { collectTags, sortedTags } from './tags.js';
 
 export interface ResourceAttribution {
@@ -16,9 +16,14 @@ export interface ResourceAttribution {
   environmentLegacy: string;
   userId: string;
   userIdLegacy: string;
+  unitKind: string;
+  unitId: string;
   tagMap: ReadonlyMap<string, string>;
   tags: Array<[string, string]>;
 }
+
+export const UNIT_KIND_KEY = 'tokenledger.unit.kind';
+export const UNIT_ID_KEY = 'tokenledger.unit.id';
 
 const cache = new WeakMap<Attributes, ResourceAttribution>();
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
@@ -43,6 +48,8 @@ function compute(attributes: Attributes): ResourceAttribution {
     environmentLegacy: stringOf(attributes['deployment.environment']) ?? '',
     userId: stringOf(attributes['user.id']) ?? '',
     userIdLegacy: stringOf(attributes['enduser.id']) ?? '',
+    unitKind: wholeStringOf(attributes[UNIT_KIND_KEY]) ?? '',
+    unitId: wholeStringOf(attributes[UNIT_ID_KEY]) ?? '',
     tagMap,
     tags: sortedTags(tagMap, undefined),
   };

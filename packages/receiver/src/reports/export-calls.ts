@@ -9,7 +9,7 @@ export const exportQuerySchema = rangeSchema.and(z.object({ client: z.string().m
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
 
 const FIELDS = [
-  'timestamp', 'trace_id', 'span_id', 'client_id', 'project', 'feature', 'app', 'environment', 'user_id',
+  'timestamp', 'trace_id', 'span_id', 'client_id', 'project', 'feature', 'app', 'environment', 'user_id', 'unit_kind', 'unit_id',
   'provider', 'operation', 'request_model', 'response_model', 'service_tier', 'price_key',
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens',
 ] as const;

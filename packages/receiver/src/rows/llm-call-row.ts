@@ -51,6 +51,9 @@ export interface CallRow {
   revision: number;
   /** span_id of the call billed instead ('' = billed); set by the settle stage (migration 0009). */
   duplicate_of?: string;
+  /** The business unit the call worked for (tokenledger.unit.kind / .id; migration llm_calls_units); '' = none. */
+  unit_kind?: string;
+  unit_id?: string;
 }
 
 /** What plugins see of each stored call (onStored): enough for spend, budgets and alerts. */
@@ -70,14 +73,14 @@ export const CALL_COLUMNS = [
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens',
   'input_cost_nanos', 'cached_input_cost_nanos', 'cache_write_cost_nanos', 'output_cost_nanos', 'cost_nanos', 'producer_cost_nanos',
   'priced', 'metered', 'estimated', 'duration_ms', 'status', 'error_type', 'dialect', 'scope_name', 'tag_keys', 'tag_values',
-  'received_at', 'revision', 'duplicate_of',
+  'received_at', 'revision', 'duplicate_of', 'unit_kind', 'unit_id',
 ] as const satisfies readonly (keyof CallRow)[];
 // A column added to CallRow but not above fails to compile here.
 const _everyColumn: Exclude<keyof CallRow, (typeof CALL_COLUMNS)[number]> extends never ? true : never = true;
 void _everyColumn;
 
 /**
- * Appends one call as a TabSeparated line in CALL_COLUMNS order, field by field: reading 43
+ * Appends one call as a TabSeparated line in CALL_COLUMNS order, field by field: reading 45
  * columns by name from each row costs more than all the escaping (a test holds the result equal
  * to encoding each column by name). Integer columns go through `value`: rows read back from ClickHouse (settle)
  * carry UInt64 as decimal strings.
@@ -94,7 +97,7 @@ export function writeCallRow(w: TsvWriter, r: CallRow): void {
   w.value(r.priced).tab().value(r.metered).tab().value(r.estimated).tab().value(r.duration_ms).tab();
   w.text(r.status).tab().text(r.error_type).tab().text(r.dialect).tab().text(r.scope_name).tab();
   w.array(r.tag_keys).tab().array(r.tag_values).tab().text(r.received_at).tab().value(r.revision).tab();
-  w.text(r.duplicate_of ?? '').endRow();
+  w.text(r.duplicate_of ?? '').tab().text(r.unit_kind ?? '').tab().text(r.unit_id ?? '').endRow();
 }
 
 export function callRowsTsv(rows: readonly CallRow[]): Buffer {

@@ -22,11 +22,11 @@ describe('llm_calls on a real ClickHouse', () => {
   });
 
   it('writes a call and reads it back with exact money, also past 2^53 nano-USD', async () => {
-    const big = sampleRow({ span_id: 'b7ad6b7169203332', cost_nanos: '9007199254740993', output_cost_nanos: '9007199254740993' });
+    const big = sampleRow({ span_id: 'b7ad6b7169203332', cost_nanos: '9007199254740993', output_cost_nanos: '9007199254740993', unit_kind: 'article', unit_id: 'a\t1' });
     await storeCalls(store, [sampleRow(), big]);
     const rows = await db.queryRows<Record<string, unknown>>(`SELECT * FROM ${db.name}.llm_calls FINAL ORDER BY span_id`);
     expect(rows).toEqual([
-      { ...sampleRow(), input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0', duplicate_of: '' },
+      { ...sampleRow(), input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0', duplicate_of: '', unit_kind: '', unit_id: '' },
       { ...big, input_tokens: '500', cached_input_tokens: '0', cache_write_tokens: '0', cache_write_1h_tokens: '0', output_tokens: '200', reasoning_tokens: '0', duplicate_of: '' },
     ]);
     const [sum] = await db.queryRows<{ usd: string }>(`SELECT toString(sum(cost_nanos)) AS usd FROM ${db.name}.llm_calls`);

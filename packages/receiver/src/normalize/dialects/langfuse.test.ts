@@ -32,7 +32,7 @@ describe('langfuse dialect', () => {
         responseModel: 'claude-sonnet-4-5-20250929',
         usage: usage({ inputTokens: 2600, cachedInputTokens: 2000, cacheWriteTokens: 400, outputTokens: 150, reasoningTokens: 40 }),
         producerCostNanos: 4_950_000n,
-        attribution: { clientId: 'acme', clientKey: 'langfuse.trace.metadata.client', project: '', feature: '', app: '', environment: '', userId: 'u-9', tags: [] },
+        attribution: { clientId: 'acme', clientKey: 'langfuse.trace.metadata.client', project: '', feature: '', app: '', environment: '', userId: 'u-9', unitKind: '', unitId: '', tags: [] },
         dialect: 'langfuse',
         scopeName: 'langfuse-sdk',
       }),

@@ -30,7 +30,7 @@ describe('openinference dialect', () => {
         requestModel: 'gpt-4o-2024-08-06',
         responseModel: 'gpt-4o-2024-08-06',
         usage: usage({ inputTokens: 3000, cachedInputTokens: 2048, outputTokens: 400 }),
-        attribution: { clientId: '', clientKey: '', project: '', feature: '', app: '', environment: '', userId: 'u-17', tags: [] },
+        attribution: { clientId: '', clientKey: '', project: '', feature: '', app: '', environment: '', userId: 'u-17', unitKind: '', unitId: '', tags: [] },
         dialect: 'openinference',
         scopeName: OPENAI_SCOPE,
       }),

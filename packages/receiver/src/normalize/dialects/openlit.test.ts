@@ -35,7 +35,7 @@ describe('openlit dialect', () => {
         responseId: 'chatcmpl-OL1',
         usage: usage({ inputTokens: 1000, cachedInputTokens: 256, outputTokens: 500, reasoningTokens: 64 }),
         producerCostNanos: 7_250_000n,
-        attribution: { clientId: '', clientKey: '', project: '', feature: '', app: 'support-bot', environment: 'production', userId: '', tags: [] },
+        attribution: { clientId: '', clientKey: '', project: '', feature: '', app: 'support-bot', environment: 'production', userId: '', unitKind: '', unitId: '', tags: [] },
         dialect: 'openlit',
         scopeName: 'openlit',
       }),

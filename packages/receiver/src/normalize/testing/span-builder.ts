@@ -70,7 +70,7 @@ export function expectedCall(fields: Partial<NormalizedCall>): { kind: 'call'; c
       parentSpanId: '',
       startTimeUnixNano: START,
       durationMs: 1250,
-      attribution: { clientId: '', clientKey: '', project: '', feature: '', app: '', environment: '', userId: '', tags: [] },
+      attribution: { clientId: '', clientKey: '', project: '', feature: '', app: '', environment: '', userId: '', unitKind: '', unitId: '', tags: [] },
       provider: '',
       operation: 'chat',
       requestModel: '',
