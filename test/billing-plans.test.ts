@@ -24,12 +24,16 @@ const YAML = `clients:
   - { id: mid, period_start_day: 15, plan: ${RETAINER} }
   - { id: eur, plan: ${RETAINER}, invoice_currency: { code: EUR, usd_rate: 0.92 } }
   - { id: seed, plan: { type: cost_plus, markup_pct: 25 } }
+  - { id: globex, name: Globex, markup_pct: 10, plan: { type: per_unit, unit: article, price_per_unit_usd: 0.40 } }
+  - { id: quiet, plan: { type: per_unit, unit: article, price_per_unit_usd: 0.40 } }
 `;
 
 let span = 0;
 /** One priced call of `nanos` exactly, for `client` at `at` (UTC). */
 const call = (client: string, at: string, nanos: bigint, model = 'gpt-4o-2024-08-06'): CallRow =>
   sampleRow({ client_id: client, timestamp: at, span_id: (++span).toString(16).padStart(16, '0'), response_model: model, cost_nanos: nanos.toString() });
+/** A globex call for one business unit ('' kind and id: none). */
+const unitCall = (at: string, nanos: bigint, kind: string, id: string): CallRow => ({ ...call('globex', at, nanos), unit_kind: kind, unit_id: id });
 
 describe('billing plans on the real ClickHouse', () => {
   let db: TestDatabase;
@@ -65,6 +69,17 @@ describe('billing plans on the real ClickHouse', () => {
       call('mid', '2026-11-15 00:00:00', 301_000_000_000n),
       call('eur', '2026-11-06 10:00:00', 312_405_000_000n),
       ...Array.from({ length: 4 }, (_, i) => call('seed', `2026-11-0${i + 2} 00:00:00`, 8_125_000_000n)),
+      // globex, per article: a1 (3 calls) and a2 (1 call, its span re-sent) start in November;
+      // a3 started in October and has one more call in November; a conversation; calls without a unit.
+      ...[1, 2, 3].map((d) => unitCall(`2026-11-0${d} 08:00:00`, 105_000_000n, 'article', 'a1')),
+      { ...unitCall('2026-11-04 08:00:00', 200_000_000n, 'article', 'a2'), span_id: 'aaaaaaaaaaaaaaa2' },
+      { ...unitCall('2026-11-04 08:00:00', 200_000_000n, 'article', 'a2'), span_id: 'aaaaaaaaaaaaaaa2' },
+      unitCall('2026-10-30 08:00:00', 100_000_000n, 'article', 'a3'),
+      unitCall('2026-11-05 08:00:00', 100_000_000n, 'article', 'a3'),
+      unitCall('2026-11-06 08:00:00', 50_000_000n, 'conversation', 'c1'),
+      unitCall('2026-11-06 09:00:00', 50_000_000n, 'conversation', 'c1'),
+      unitCall('2026-11-07 08:00:00', 2_500_000n, '', ''),
+      unitCall('2026-11-07 09:00:00', 2_500_000n, '', ''),
       // The same span twice (a retried export): billed once.
       { ...call('over', '2026-10-20 10:00:00', 10_000_000_000n), span_id: 'dddddddddddddddd' },
       { ...call('over', '2026-10-20 10:00:00', 10_000_000_000n), span_id: 'dddddddddddddddd' },
@@ -214,8 +229,82 @@ describe('billing plans on the real ClickHouse', () => {
     expect(await cli('idle', '--period', '2026-11')).toMatch(/\ntotal\s+500\.00/);
   });
 
+  it('bills a per-unit client the distinct units of its kind, with the AI cost and margin behind them', async () => {
+    // November: articles a1 and a2 are new (a3 was first seen in October): 2 x 0.40 = 0.80. Their
+    // calls: 3 x 0.105 + 0.2 (sent twice, billed once) + a3's 0.1 = 0.615 -> 0.62; margin 0.80 - 0.62 = 0.18;
+    // per unit: cost 0.615 / 2 = 0.3075, margin (0.80 - 0.615) / 2 = 0.0925. The conversation (0.10)
+    // and the calls without a unit (0.005 -> 0.01) are shown at cost and not billed.
+    const inv = await invoice('globex');
+    expect(inv.plan).toEqual({ type: 'per_unit', unit: 'article', price_per_unit_usd: '0.400000000' });
+    expect(inv.plan_lines).toEqual([
+      {
+        kind: 'units', description: '2 article x 0.40 USD', note: 'AI cost 0.62 USD over 5 call(s); margin 0.18 USD', billed: true,
+        amount_usd: '0.80', exact_amount_usd: '0.800000000', amount: '0.80',
+        unit_kind: 'article', units: 2, calls: 5, cost_usd: '0.62', exact_cost_usd: '0.615000000', unit_price_usd: '0.400000000',
+        margin_usd: '0.18', cost_per_unit_usd: '0.307500000', margin_per_unit_usd: '0.092500000',
+      },
+      {
+        kind: 'other_unit', description: 'AI cost of conversation work (not billed under the plan)', note: '2 call(s) for 1 new conversation', billed: false,
+        amount_usd: '0.10', exact_amount_usd: '0.100000000', amount: '0.10', unit_kind: 'conversation', units: 1, calls: 2, cost_usd: '0.10', exact_cost_usd: '0.100000000',
+      },
+      {
+        kind: 'no_unit', description: 'AI cost of calls without a unit (not billed under the plan)', note: '2 call(s)', billed: false,
+        amount_usd: '0.01', exact_amount_usd: '0.005000000', amount: '0.01', unit_kind: '', units: 0, calls: 2, cost_usd: '0.01', exact_cost_usd: '0.005000000',
+      },
+    ]);
+    // All the calls are one gpt-4o line: 0.615 + 0.1 + 0.005 = 0.72. October: a3, 1 x 0.40.
+    expect(inv.lines.map((l) => [l.calls, l.cost_usd])).toEqual([[9, '0.72']]);
+    expect([inv.base_cost_usd, inv.markup_pct, inv.markup_usd, inv.total_usd]).toEqual(['0.72', 0, '0.00', '0.80']);
+    expect([inv.previous_period_total_usd, inv.change_pct]).toEqual(['0.40', '100.00']);
+    expect((await invoice('globex', '2026-10')).plan_lines.map((l) => [l.kind, l.units, l.amount_usd, l.cost_usd])).toEqual([['units', 1, '0.40', '0.10']]);
+  });
+
+  it('bills a per-unit period without calls 0.00, with no per-unit figures', async () => {
+    const inv = await invoice('quiet');
+    expect(inv.plan_lines).toEqual([
+      {
+        kind: 'units', description: '0 article x 0.40 USD', note: 'AI cost 0.00 USD over 0 call(s); margin 0.00 USD', billed: true,
+        amount_usd: '0.00', exact_amount_usd: '0.000000000', amount: '0.00',
+        unit_kind: 'article', units: 0, calls: 0, cost_usd: '0.00', exact_cost_usd: '0.000000000', unit_price_usd: '0.400000000',
+        margin_usd: '0.00', cost_per_unit_usd: null, margin_per_unit_usd: null,
+      },
+    ]);
+    expect([inv.total_usd, inv.change_pct]).toEqual(['0.00', null]);
+  });
+
+  it('prints a per-unit invoice from the CLI (table, json, csv) and the PDF', async () => {
+    let out = '';
+    const io = { stdout: { write: (t: string) => void (out += t) }, stderr: { write: (t: string) => void (out += t) }, env: env(), cwd: tmpdir() };
+    const cli = async (...args: string[]) => {
+      out = '';
+      expect(await main(['invoice', 'globex', '--period', '2026-11', ...args, '--config', configPath], io)).toBe(0);
+      return out;
+    };
+    expect(JSON.parse(await cli('--format', 'json'))).toEqual(await invoice('globex'));
+    expect((await cli('--format', 'csv')).split('\r\n').slice(2, -1)).toEqual([
+      'globex,2026-11,units,2 article x 0.40 USD (AI cost 0.62 USD over 5 call(s); margin 0.18 USD),,,5,,,,,,0.80,USD,0.80',
+      'globex,2026-11,other_unit,AI cost of conversation work (not billed under the plan) (2 call(s) for 1 new conversation) [not billed],,,2,,,,,,0.10,USD,0.10',
+      'globex,2026-11,no_unit,AI cost of calls without a unit (not billed under the plan) (2 call(s)) [not billed],,,2,,,,,,0.01,USD,0.01',
+      'globex,2026-11,total,Total,,,,,,,,,0.80,USD,0.80',
+      'globex,2026-11,previous_total,Total 2026-10 (change 100.00%),,,,,,,,,0.40,USD,0.40',
+    ]);
+    const table = await cli();
+    expect(table).toMatch(/article\s+2\s+5\s+0\.62\s+0\.18\s+0\.307500000\s+0\.092500000/);
+    expect(table).toMatch(/conversation\s+1\s+2\s+0\.10\s+-\s+-\s+-/);
+    expect(table).toMatch(/\(no unit\)\s+0\s+2\s+0\.01/);
+    expect(table).toMatch(/2 article x 0\.40 USD\s+0\.80/);
+    expect(table).toMatch(/\ntotal\s+0\.80/);
+    const pdfPath = join(mkdtempSync(join(tmpdir(), 'tl-unit-pdf-')), 'globex.pdf');
+    await cli('--format', 'pdf', '--out', pdfPath);
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-']).toString();
+    expect(text).toMatch(/2 article x 0\.40 USD\s+0\.80/);
+    expect(text).toMatch(/AI cost 0\.62 USD over 5 call\(s\); margin 0\.18 USD/);
+    expect(text).toMatch(/AI cost of calls without a unit \(not billed under the plan\) \(not billed\)\s+0\.01/);
+    expect(text).toMatch(/Total due \(USD\)\s+0\.80/);
+  });
+
   it('writes each client\'s plan type to the clients table', async () => {
-    const rows = await db.queryRows(`SELECT id, plan_type, markup_bp FROM ${db.name}.clients FINAL WHERE id IN ('over', 'seed') ORDER BY id`);
-    expect(rows).toEqual([{ id: 'over', plan_type: 'retainer', markup_bp: 0 }, { id: 'seed', plan_type: 'cost_plus', markup_bp: 2500 }]);
+    const rows = await db.queryRows(`SELECT id, plan_type, markup_bp FROM ${db.name}.clients FINAL WHERE id IN ('globex', 'over', 'seed') ORDER BY id`);
+    expect(rows).toEqual([{ id: 'globex', plan_type: 'per_unit', markup_bp: 0 }, { id: 'over', plan_type: 'retainer', markup_bp: 0 }, { id: 'seed', plan_type: 'cost_plus', markup_bp: 2500 }]);
   });
 });

@@ -4,7 +4,7 @@ import type { ClientBilling } from './client-billing.js';
 import type { ClientPlan } from './client-plan.js';
 import { convertNanos, formatRate, USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { UsageGroup } from './invoice-usage.js';
-import type { UnitUsage } from './per-unit-lines.js';
+import type { UnitUsage } from '../reports/unit-usage.js';
 import { billedCents, chargeCents, planCharges, planLines, type PlanCharge, type PlanInput, type PlanLine } from './plan-lines.js';
 import type { TokenCounts } from '../store/llm-calls.js';
 

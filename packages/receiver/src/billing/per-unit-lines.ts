@@ -1,15 +1,7 @@
 import { divRoundHalfUp, formatCents, formatTrimmed, formatUsd, roundToCents } from '@tokenledger/pricing';
+import type { UnitUsage } from '../reports/unit-usage.js';
 import type { ClientPlan } from './client-plan.js';
 import type { MoneyText, PlanCharge } from './plan-lines.js';
-
-/** A client's calls of one unit kind in a period (reports/unit-usage.ts); kind '' = calls without a unit. */
-export interface UnitUsage {
-  unitKind: string;
-  /** Distinct unit ids whose first call for the client falls in the period. */
-  units: number;
-  calls: number;
-  costNanos: bigint;
-}
 
 /** What a per-unit line shows besides its amount, in USD (9 decimals per unit, cents for totals). */
 export interface UnitFacts {

@@ -2,7 +2,8 @@ import { formatCents, formatUsd, roundToCents } from '@tokenledger/pricing';
 import type { ClientPlan } from './client-plan.js';
 import { costPlusCharges } from './cost-plus-lines.js';
 import { convertNanos, type InvoiceCurrency } from './invoice-currency.js';
-import { perUnitCharges, type UnitFacts, type UnitUsage } from './per-unit-lines.js';
+import type { UnitUsage } from '../reports/unit-usage.js';
+import { perUnitCharges, type UnitFacts } from './per-unit-lines.js';
 import { retainerCharges } from './retainer-lines.js';
 
 /**
