@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFileConfig } from '../config/load-config.js';
 import { ClientDirectory } from './client-billing.js';
@@ -50,5 +51,19 @@ describe('clients[].plan in tokenledger.yaml', () => {
     expect(() => parseFileConfig(client('{ type: cost_plus, markup_pct: 30 }', '    markup_pct: 25\n'), 'tokenledger.yaml')).toThrow(
       'tokenledger.yaml: clients[0].plan.markup_pct: differs from markup_pct (25): set the markup in one place',
     );
+  });
+});
+
+describe('docs/billing.md "Plans"', () => {
+  it('documents a config that loads as the section says', () => {
+    const doc = readFileSync(new URL('../../../../docs/billing.md', import.meta.url), 'utf8');
+    const yaml = /## Plans[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const d = directory(yaml);
+    expect(['initech', 'acme', 'globex', 'hooli'].map((id) => d.get(id).plan)).toEqual([
+      { type: 'cost_plus', markupPct: 25 },
+      { type: 'retainer', feeNanos: 500_000_000_000n, includedNanos: 300_000_000_000n, overageMarkupPct: 30 },
+      { type: 'per_unit', unit: 'article', priceNanos: 400_000_000n },
+      { type: 'cost_plus', markupPct: 12.5 },
+    ]);
   });
 });
