@@ -1,4 +1,4 @@
-import { usdToNanos } from '@tokenledger/pricing';
+import { formatCents, formatUsd, roundToCents, usdToNanos } from '@tokenledger/pricing';
 import type { PlanConfig } from './plan-schema.js';
 
 /** A client's plan with its money exact (nano-USD), defaults filled in (docs/billing.md "Plans"). */
@@ -24,3 +24,23 @@ export function clientPlan(plan: PlanConfig | undefined, markupPct: number): Cli
 export function costPlusMarkupPct(plan: ClientPlan): number {
   return plan.type === 'cost_plus' ? plan.markupPct : 0;
 }
+
+/** The plan's terms as the invoice states them: percentages as configured, money as decimal strings. */
+export type PlanTerms =
+  | { type: 'cost_plus'; markup_pct: number }
+  | { type: 'retainer'; monthly_fee_usd: string; included_usd: string; overage_markup_pct: number }
+  | { type: 'per_unit'; unit: string; price_per_unit_usd: string };
+
+export function planTerms(plan: ClientPlan): PlanTerms {
+  switch (plan.type) {
+    case 'cost_plus':
+      return { type: 'cost_plus', markup_pct: plan.markupPct };
+    case 'retainer':
+      return { type: 'retainer', monthly_fee_usd: formatCents(roundToCents(plan.feeNanos)), included_usd: formatUsd(plan.includedNanos), overage_markup_pct: plan.overageMarkupPct };
+    case 'per_unit':
+      return { type: 'per_unit', unit: plan.unit, price_per_unit_usd: formatUsd(plan.priceNanos) };
+  }
+}
+
+/** The markup the invoice's markup_pct states: cost plus, or a retainer's overage markup; 0 per unit. */
+export const appliedMarkupPct = (plan: ClientPlan) => (plan.type === 'cost_plus' ? plan.markupPct : plan.type === 'retainer' ? plan.overageMarkupPct : 0);

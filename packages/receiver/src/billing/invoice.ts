@@ -1,7 +1,7 @@
 import { divRoundHalfUp, formatCents, formatScaled, formatUsd, roundToCents } from '@tokenledger/pricing';
 import type { BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
-import type { ClientPlan } from './client-plan.js';
+import { appliedMarkupPct, planTerms, type ClientPlan, type PlanTerms } from './client-plan.js';
 import { convertNanos, formatRate, USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { UsageGroup } from './invoice-usage.js';
 import type { UnitUsage } from '../reports/unit-usage.js';
@@ -93,25 +93,6 @@ export function invoiceTotals(plan: ClientPlan, input: PlanInput, currency: Invo
   const markup = charges.find((c) => c.kind === 'markup' || c.kind === 'overage_markup');
   return { baseCents, markupCents: markup ? chargeCents(markup) : 0n, totalCents: billedCents(charges), charges };
 }
-
-/** The plan's terms as the invoice states them: percentages as configured, money as decimal strings. */
-export type PlanTerms =
-  | { type: 'cost_plus'; markup_pct: number }
-  | { type: 'retainer'; monthly_fee_usd: string; included_usd: string; overage_markup_pct: number }
-  | { type: 'per_unit'; unit: string; price_per_unit_usd: string };
-
-function planTerms(plan: ClientPlan): PlanTerms {
-  switch (plan.type) {
-    case 'cost_plus':
-      return { type: 'cost_plus', markup_pct: plan.markupPct };
-    case 'retainer':
-      return { type: 'retainer', monthly_fee_usd: formatCents(roundToCents(plan.feeNanos)), included_usd: formatUsd(plan.includedNanos), overage_markup_pct: plan.overageMarkupPct };
-    case 'per_unit':
-      return { type: 'per_unit', unit: plan.unit, price_per_unit_usd: formatUsd(plan.priceNanos) };
-  }
-}
-
-const appliedMarkupPct = (plan: ClientPlan) => (plan.type === 'cost_plus' ? plan.markupPct : plan.type === 'retainer' ? plan.overageMarkupPct : 0);
 
 export function changePct(current: bigint, previous: bigint): string | null {
   if (previous === 0n) return null;
