@@ -17,7 +17,7 @@ export { decodeProtobufTraces, decodeJsonTraces, OtlpDecodeError, type DecodedSp
 export { normalizeSpan, type NormalizedCall, type NormalizeOutcome, type NormalizeOptions } from './normalize/index.js';
 export { reportsPlugin, usageReport, exportCallsCsv, type UsageReport, type UsageRow } from './reports/index.js';
 export { readUnitUsage, type UnitUsage, type UnitUsageQuery } from './reports/index.js';
-export { billingPlugin, loadInvoice, buildInvoice, invoiceCsv, invoicePdf, loadBudgets, type Invoice } from './billing/index.js';
+export { billingPlugin, loadInvoice, buildInvoice, invoiceCsv, invoicePdf, loadBudgets, type Invoice, type PlanLine, type PlanTerms } from './billing/index.js';
 export { settlePlugin, settle } from './settle/index.js';
 export { reprice, type RepriceResult } from './store/reprice.js';
 export type { CallRow, StoredCall } from './rows/llm-call-row.js';

@@ -6,7 +6,7 @@ import { USD } from './invoice-currency.js';
 
 const nov = periodFromLabel('2026-11');
 const acme: ClientBilling = {
-  id: 'acme', name: 'Acme', inConfig: true, markupPct: 0, markupBp: 0, budgetNanos: 100_000_000_000n, thresholds: [50, 80, 100],
+  id: 'acme', name: 'Acme', inConfig: true, plan: { type: 'cost_plus', markupPct: 0 }, markupPct: 0, markupBp: 0, budgetNanos: 100_000_000_000n, thresholds: [50, 80, 100],
   hardCap: true, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0, currency: USD,
 };
 

@@ -1,4 +1,5 @@
 import { parseScaled, usdToNanos } from '@tokenledger/pricing';
+import { clientPlan, costPlusMarkupPct, type ClientPlan } from './client-plan.js';
 import { USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { AppConfig, ClientConfig } from '../config/config-schema.js';
 
@@ -8,6 +9,8 @@ export interface ClientBilling {
   name: string;
   /** false for an id seen only in traffic: billed at no markup, no budget. */
   inConfig: boolean;
+  plan: ClientPlan;
+  /** The cost-plus markup (the plan's, else markup_pct); 0 under a retainer or per-unit plan. */
   markupPct: number;
   markupBp: number;
   budgetNanos: bigint | null;
@@ -25,13 +28,16 @@ export const DEFAULT_SPIKE_FACTOR = 3;
 
 function fromConfig(c: ClientConfig, config: AppConfig): ClientBilling {
   const alerts = config.file.alerts;
+  const plan = clientPlan(c.plan, c.markup_pct);
+  const markupPct = costPlusMarkupPct(plan);
   return {
     id: c.id,
     name: c.name ?? c.id,
     inConfig: true,
-    markupPct: c.markup_pct,
+    plan,
+    markupPct,
     // Basis points only for the clients table; invoices use the configured percentage exactly.
-    markupBp: Math.round(c.markup_pct * 100),
+    markupBp: Math.round(markupPct * 100),
     budgetNanos: c.monthly_budget_usd === undefined ? null : usdToNanos(c.monthly_budget_usd),
     thresholds: [...new Set(c.alert_thresholds_pct)].sort((a, b) => a - b),
     hardCap: c.hard_cap,
@@ -49,6 +55,7 @@ function discovered(id: string): ClientBilling {
     id,
     name: id,
     inConfig: false,
+    plan: { type: 'cost_plus', markupPct: 0 },
     markupPct: 0,
     markupBp: 0,
     budgetNanos: null,

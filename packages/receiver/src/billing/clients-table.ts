@@ -13,6 +13,8 @@ export interface ClientRecord {
   hard_cap: number;
   in_config: number;
   period_start_day: number;
+  /** cost_plus, retainer or per_unit (migration 0016). */
+  plan_type: string;
   updated_at: string;
 }
 
@@ -26,6 +28,7 @@ function record(c: ClientBilling, at: Date): ClientRecord {
     hard_cap: c.hardCap ? 1 : 0,
     in_config: c.inConfig ? 1 : 0,
     period_start_day: c.periodStartDay,
+    plan_type: c.plan.type,
     updated_at: dateTimeText(at),
   };
 }
@@ -55,6 +58,6 @@ SELECT id FROM ${db}.clients FINAL WHERE in_config = 1 AND id NOT IN (${ids})`.t
 
 export async function listClients(store: StoreClient): Promise<ClientRecord[]> {
   return store.queryRows<ClientRecord>(
-    `SELECT id, name, markup_bp, toString(monthly_budget_nanos) AS monthly_budget_nanos, alert_thresholds_pct, hard_cap, in_config, period_start_day, toString(updated_at) AS updated_at FROM ${store.database}.clients FINAL ORDER BY id`,
+    `SELECT id, name, markup_bp, toString(monthly_budget_nanos) AS monthly_budget_nanos, alert_thresholds_pct, hard_cap, in_config, period_start_day, plan_type, toString(updated_at) AS updated_at FROM ${store.database}.clients FINAL ORDER BY id`,
   );
 }

@@ -1,6 +1,8 @@
 export { billingPlugin, createBilling, type BillingInstance } from './billing-plugin.js';
 export { loadInvoice } from './load-invoice.js';
 export { buildInvoice, invoiceTotals, type Invoice, type InvoiceLine } from './invoice.js';
+export type { ClientPlan, PlanTerms } from './client-plan.js';
+export type { PlanLine, PlanLineKind } from './plan-lines.js';
 export { invoiceCsv, INVOICE_CSV_HEADER } from './invoice-csv.js';
 export { invoicePdf } from './invoice-pdf.js';
 export { invoiceText } from './invoice-text.js';

@@ -71,7 +71,12 @@ function header(pen: Pen, inv: Invoice, issued: Date) {
 }
 
 function lines(pen: Pen, inv: Invoice) {
-  row(pen, ['Provider / model', 'Calls', 'Input tokens', 'Output tokens', `Amount (${inv.currency})`], { bold: true, color: GREY });
+  const costPlus = inv.plan.type === 'cost_plus';
+  if (!costPlus) {
+    text(pen, 'AI usage at cost (billed through the plan below, not line by line)', MARGIN, { bold: true });
+    advance(pen, 16);
+  }
+  row(pen, ['Provider / model', 'Calls', 'Input tokens', 'Output tokens', `${costPlus ? 'Amount' : 'AI cost'} (${inv.currency})`], { bold: true, color: GREY });
   pen.y += 10;
   rule(pen);
   advance(pen, 14);
@@ -82,15 +87,21 @@ function lines(pen: Pen, inv: Invoice) {
   advance(pen, 16);
 }
 
+/** The plan lines: what is billed, each explained; lines shown only to explain are grey and marked. */
 function totals(pen: Pen, inv: Invoice) {
-  const label = (s: string, v: string, bold = false) => {
-    text(pen, s, 385, { bold, right: true, size: bold ? 11 : 9.5 });
-    text(pen, v, PAGE[0] - MARGIN, { bold, right: true, size: bold ? 11 : 9.5 });
-    advance(pen, bold ? 20 : 15);
-  };
-  label('Base cost', inv.base_cost);
-  label(`Markup (${inv.markup_pct}%)`, inv.markup);
-  label(`Total due (${inv.currency})`, inv.total, true);
+  for (const l of inv.plan_lines) {
+    const color = l.billed ? INK : GREY;
+    text(pen, l.billed ? l.description : `${l.description} (not billed)`, MARGIN, { color, maxWidth: 400 });
+    text(pen, l.amount, PAGE[0] - MARGIN, { right: true, color });
+    advance(pen, l.note ? 11 : 15);
+    if (l.note) {
+      text(pen, l.note, MARGIN + 10, { size: 7.5, color: GREY, maxWidth: 420 });
+      advance(pen, 13);
+    }
+  }
+  text(pen, `Total due (${inv.currency})`, 385, { bold: true, right: true, size: 11 });
+  text(pen, inv.total, PAGE[0] - MARGIN, { bold: true, right: true, size: 11 });
+  advance(pen, 20);
   const change = inv.change_pct === null ? '' : `, change ${inv.change_pct.startsWith('-') ? '' : '+'}${inv.change_pct}%`;
   text(pen, `Previous period ${inv.previous_period}: ${inv.previous_period_total} ${inv.currency}${change}`, PAGE[0] - MARGIN, { right: true, color: GREY });
   advance(pen, 28);
@@ -121,6 +132,6 @@ export async function invoicePdf(inv: Invoice, issued: Date): Promise<Uint8Array
   lines(pen, inv);
   totals(pen, inv);
   notBilled(pen, inv);
-  text(pen, 'Each line is rounded half-up to the cent; the total is the sum of the rounded lines. Markup applies to the exact base cost.', MARGIN, { size: 7.5, color: GREY });
+  text(pen, 'Each line is rounded half-up to the cent; the total is the sum of the rounded billed lines. Markups apply to exact costs.', MARGIN, { size: 7.5, color: GREY });
   return doc.save();
 }

@@ -17,14 +17,18 @@ export function invoiceText(inv: Invoice): string {
   }
   const change = inv.change_pct === null ? 'n/a' : `${inv.change_pct}%`;
   if (inv.currency !== 'USD') out.push(`amounts in ${inv.currency} at a fixed 1 USD = ${inv.exchange_rate} ${inv.currency}`);
+  const units = inv.plan_lines.filter((l) => l.unit_kind !== undefined);
+  if (units.length) {
+    out.push(`units (plan: ${inv.plan.type === 'per_unit' ? `${inv.plan.unit} at ${inv.plan.price_per_unit_usd} USD` : inv.plan.type}; AI cost and margin in usd):`);
+    out.push(formatTable(['unit_kind', 'units', 'calls', 'cost_usd', 'margin_usd', 'cost_per_unit', 'margin_per_unit'], units.map((l) => [l.unit_kind || '(no unit)', l.units ?? '', l.calls ?? '', l.cost_usd ?? '', l.margin_usd ?? '-', l.cost_per_unit_usd ?? '-', l.margin_per_unit_usd ?? '-'])));
+  }
   out.push(
     formatTable(
-      ['', currency],
+      ['', currency, ''],
       [
-        ['base cost', inv.base_cost],
-        [`markup ${inv.markup_pct}%`, inv.markup],
-        ['total', inv.total],
-        [`previous period ${inv.previous_period} (change ${change})`, inv.previous_period_total],
+        ...inv.plan_lines.map((l) => [l.billed ? l.description : `${l.description} [not billed]`, l.amount, l.note ?? '']),
+        ['total', inv.total, ''],
+        [`previous period ${inv.previous_period} (change ${change})`, inv.previous_period_total, ''],
       ],
     ),
   );

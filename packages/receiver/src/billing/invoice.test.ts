@@ -7,7 +7,7 @@ import type { UsageGroup } from './invoice-usage.js';
 import { invoiceCsv } from './invoice-csv.js';
 
 const client = (markupPct: number, currency: InvoiceCurrency = USD): ClientBilling => ({
-  id: 'acme', name: 'Acme Corp', inConfig: true, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
+  id: 'acme', name: 'Acme Corp', inConfig: true, plan: { type: 'cost_plus', markupPct }, markupPct, markupBp: markupPct * 100, budgetNanos: null, thresholds: [],
   hardCap: false, periodStartDay: 1, webhookUrl: null, webhookFormat: 'json', webhookSecret: null, spikeFactor: 0, currency,
 });
 
@@ -83,5 +83,54 @@ describe('invoice arithmetic (design.md "Money")', () => {
       'acme,2026-11,previous_total,Total 2026-10,,,,,,,,,0.00,USD,0.00',
       '',
     ]);
+  });
+});
+
+describe('per-unit plan arithmetic', () => {
+  const perUnit = (priceNanos: bigint, currency: InvoiceCurrency = USD): ClientBilling => ({ ...client(0, currency), plan: { type: 'per_unit', unit: 'article', priceNanos }, markupPct: 0, markupBp: 0 });
+  const units = [
+    { unitKind: 'article', units: 412, calls: 1_030, costNanos: 12_345_678_901n },
+    { unitKind: '', units: 0, calls: 40, costNanos: 1_005_000_000n },
+    { unitKind: 'conversation', units: 3, calls: 12, costNanos: 500_000_000n },
+  ];
+  const bill = (c: ClientBilling, u = units) => buildInvoice({ client: c, period: nov, groups: [group('gpt-4o', 1_082, 13_850_678_901n)], units: u, previous: { period: previousPeriod(nov), groups: [], units: [] } });
+
+  it('bills price x distinct units, with the AI cost and margin behind them; other calls at cost, not billed', () => {
+    // 412 x 0.40 = 164.80; AI cost 12.345678901 -> 12.35; margin 164.80 - 12.35 = 152.45.
+    // Per unit: cost 12.345678901 / 412 = 0.029965240(05) -> 0.029965240; margin 152.454321099 / 412 = 0.370034759(95) -> 0.370034760.
+    const inv = bill(perUnit(400_000_000n));
+    expect(inv.plan).toEqual({ type: 'per_unit', unit: 'article', price_per_unit_usd: '0.400000000' });
+    expect(inv.plan_lines).toEqual([
+      {
+        kind: 'units', description: '412 article x 0.40 USD', note: 'AI cost 12.35 USD over 1030 call(s); margin 152.45 USD', billed: true,
+        amount_usd: '164.80', exact_amount_usd: '164.800000000', amount: '164.80',
+        unit_kind: 'article', units: 412, calls: 1_030, cost_usd: '12.35', exact_cost_usd: '12.345678901', unit_price_usd: '0.400000000',
+        margin_usd: '152.45', cost_per_unit_usd: '0.029965240', margin_per_unit_usd: '0.370034760',
+      },
+      {
+        kind: 'other_unit', description: 'AI cost of conversation work (not billed under the plan)', note: '12 call(s) for 3 new conversation', billed: false,
+        amount_usd: '0.50', exact_amount_usd: '0.500000000', amount: '0.50', unit_kind: 'conversation', units: 3, calls: 12, cost_usd: '0.50', exact_cost_usd: '0.500000000',
+      },
+      {
+        kind: 'no_unit', description: 'AI cost of calls without a unit (not billed under the plan)', note: '40 call(s)', billed: false,
+        amount_usd: '1.01', exact_amount_usd: '1.005000000', amount: '1.01', unit_kind: '', units: 0, calls: 40, cost_usd: '1.01', exact_cost_usd: '1.005000000',
+      },
+    ]);
+    expect([inv.base_cost_usd, inv.markup_pct, inv.markup_usd, inv.total_usd, inv.previous_period_total_usd, inv.change_pct]).toEqual(['13.85', 0, '0.00', '164.80', '0.00', null]);
+  });
+
+  it('rounds the units line once: 3 x 0.0125 = 0.0375 -> 0.04; converts it exactly before rounding (164.80 USD x 0.92 = 151.616 -> 151.62 EUR)', () => {
+    expect(bill(perUnit(12_500_000n)).plan_lines[0]).toMatchObject({ description: '412 article x 0.0125 USD', amount_usd: '5.15' });
+    const three = bill(perUnit(12_500_000n), [{ unitKind: 'article', units: 3, calls: 3, costNanos: 30_000_000n }]);
+    expect(three.plan_lines[0]).toMatchObject({ amount_usd: '0.04', exact_amount_usd: '0.037500000', margin_usd: '0.01', margin_per_unit_usd: '0.002500000' });
+    const eur = bill(perUnit(400_000_000n, { code: 'EUR', rateMicros: 920_000n }));
+    expect(eur.plan_lines[0]).toMatchObject({ description: '412 article x 0.368 EUR', amount_usd: '164.80', amount: '151.62' });
+    expect([eur.total, eur.total_usd]).toEqual(['151.62', '164.80']);
+  });
+
+  it('bills no units as 0.00, with no per-unit figures', () => {
+    const inv = bill(perUnit(400_000_000n), [{ unitKind: '', units: 0, calls: 2, costNanos: 6_500_000n }]);
+    expect(inv.plan_lines.map((l) => [l.kind, l.amount_usd, l.billed, 'cost_per_unit_usd' in l ? l.cost_per_unit_usd : 'absent'])).toEqual([['units', '0.00', true, null], ['no_unit', '0.01', false, 'absent']]);
+    expect(inv.total_usd).toBe('0.00');
   });
 });

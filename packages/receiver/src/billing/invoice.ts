@@ -1,8 +1,11 @@
-import { divRoundHalfUp, formatCents, formatScaled, formatUsd, markupNanos, roundToCents } from '@tokenledger/pricing';
+import { divRoundHalfUp, formatCents, formatScaled, formatUsd, roundToCents } from '@tokenledger/pricing';
 import type { BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
+import { appliedMarkupPct, planTerms, type ClientPlan, type PlanTerms } from './client-plan.js';
 import { convertNanos, formatRate, USD, type InvoiceCurrency } from './invoice-currency.js';
 import type { UsageGroup } from './invoice-usage.js';
+import type { UnitUsage } from '../reports/unit-usage.js';
+import { billedCents, chargeCents, planCharges, planLines, type PlanCharge, type PlanInput, type PlanLine } from './plan-lines.js';
 import type { TokenCounts } from '../store/llm-calls.js';
 
 export type { TokenCounts };
@@ -38,7 +41,13 @@ export interface Invoice {
   lines: InvoiceLine[];
   unpriced: UnpricedLine[];
   unmetered: Array<{ provider: string; model: string; calls: number }>;
+  /** How the client is billed (docs/billing.md "Plans"). */
+  plan: PlanTerms;
+  /** What the plan bills and how: the `billed` lines sum to `total_usd`. */
+  plan_lines: PlanLine[];
+  /** The usage lines summed: the AI cost (what cost plus bills before its markup). */
   base_cost_usd: string;
+  /** The markup applied: cost plus markup_pct, a retainer's overage markup; 0 per unit. */
   markup_pct: number;
   markup_usd: string;
   total_usd: string;
@@ -54,9 +63,13 @@ export interface Invoice {
 
 /** Exact figures of one period, before formatting. */
 export interface InvoiceTotals {
+  /** The usage lines, each rounded on its own: the AI cost, whatever the plan bills. */
   baseCents: bigint;
+  /** The markup line (cost plus) or the overage markup (retainer); 0 per unit. */
   markupCents: bigint;
+  /** The billed plan lines, each rounded on its own. */
   totalCents: bigint;
+  charges: PlanCharge[];
 }
 
 const counts = (g: UsageGroup): TokenCounts => ({
@@ -68,16 +81,17 @@ const counts = (g: UsageGroup): TokenCounts => ({
   reasoning_tokens: g.reasoning_tokens,
 });
 
+const billable = (groups: readonly UsageGroup[]) => groups.filter((g) => g.priced && g.metered);
+
 /**
  * design.md "Money": every line is rounded half-up to cents on its own and the total is the sum
  * of the rounded lines; the markup line is the markup on the exact base, rounded once.
  */
-export function invoiceTotals(groups: readonly UsageGroup[], markupPct: number, currency: InvoiceCurrency = USD): InvoiceTotals {
-  const billed = groups.filter((g) => g.priced && g.metered).map((g) => convertNanos(g.cost_nanos, currency));
-  const baseCents = billed.reduce((sum, nanos) => sum + roundToCents(nanos), 0n);
-  const exactBase = billed.reduce((sum, nanos) => sum + nanos, 0n);
-  const markupCents = roundToCents(markupNanos(exactBase, markupPct));
-  return { baseCents, markupCents, totalCents: baseCents + markupCents };
+export function invoiceTotals(plan: ClientPlan, input: PlanInput, currency: InvoiceCurrency = USD): InvoiceTotals {
+  const charges = planCharges(plan, input, currency);
+  const baseCents = input.lineNanos.reduce((sum, n) => sum + roundToCents(convertNanos(n, currency)), 0n);
+  const markup = charges.find((c) => c.kind === 'markup' || c.kind === 'overage_markup');
+  return { baseCents, markupCents: markup ? chargeCents(markup) : 0n, totalCents: billedCents(charges), charges };
 }
 
 export function changePct(current: bigint, previous: bigint): string | null {
@@ -97,18 +111,27 @@ function unmeteredLines(groups: readonly UsageGroup[]): Invoice['unmetered'] {
   return [...byModel.values()];
 }
 
-export interface InvoiceInput {
-  client: ClientBilling;
+interface PeriodUsage {
   period: BillingPeriod;
   groups: readonly UsageGroup[];
-  previous: { period: BillingPeriod; groups: readonly UsageGroup[] };
+  /** The client's calls by unit kind; read for per-unit plans only. */
+  units?: readonly UnitUsage[];
 }
 
-export function buildInvoice({ client, period, groups, previous }: InvoiceInput): Invoice {
-  const totals = invoiceTotals(groups, client.markupPct);
-  const previousTotals = invoiceTotals(previous.groups, client.markupPct);
-  const local = invoiceTotals(groups, client.markupPct, client.currency);
-  const previousLocal = invoiceTotals(previous.groups, client.markupPct, client.currency);
+export interface InvoiceInput extends PeriodUsage {
+  client: ClientBilling;
+  previous: PeriodUsage;
+}
+
+const planInput = (u: PeriodUsage): PlanInput => ({ period: u.period.label, lineNanos: billable(u.groups).map((g) => g.cost_nanos), units: u.units ?? [] });
+
+export function buildInvoice({ client, period, groups, units, previous }: InvoiceInput): Invoice {
+  const current = planInput({ period, groups, units });
+  const before = planInput(previous);
+  const totals = invoiceTotals(client.plan, current);
+  const previousTotals = invoiceTotals(client.plan, before);
+  const local = invoiceTotals(client.plan, current, client.currency);
+  const previousLocal = invoiceTotals(client.plan, before, client.currency);
   return {
     client: client.id,
     client_name: client.name,
@@ -117,7 +140,8 @@ export function buildInvoice({ client, period, groups, previous }: InvoiceInput)
     period_end: period.end.toISOString(),
     currency: client.currency.code,
     exchange_rate: formatRate(client.currency),
-    lines: groups.filter((g) => g.priced && g.metered).map((g) => ({
+    plan: planTerms(client.plan),
+    lines: billable(groups).map((g) => ({
       provider: g.provider,
       model: g.model,
       ...counts(g),
@@ -128,8 +152,9 @@ export function buildInvoice({ client, period, groups, previous }: InvoiceInput)
     })),
     unpriced: groups.filter((g) => !g.priced && g.metered).map((g) => ({ provider: g.provider, model: g.model, ...counts(g) })),
     unmetered: unmeteredLines(groups),
+    plan_lines: planLines(totals.charges, local.charges),
     base_cost_usd: formatCents(totals.baseCents),
-    markup_pct: client.markupPct,
+    markup_pct: appliedMarkupPct(client.plan),
     markup_usd: formatCents(totals.markupCents),
     total_usd: formatCents(totals.totalCents),
     previous_period: previous.period.label,

@@ -1,4 +1,5 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
+import { readUnitUsage } from '../reports/unit-usage.js';
 import { periodFromLabel, previousPeriod, type BillingPeriod } from './billing-period.js';
 import type { ClientBilling } from './client-billing.js';
 import { buildInvoice, type Invoice } from './invoice.js';
@@ -6,6 +7,10 @@ import { usageGroups, type UsageGroup } from './invoice-usage.js';
 
 /** Groups billed besides the tracked calls, e.g. from the provider's report (reconcile/provider-invoice-lines.ts). */
 export type ExtraGroups = (clientId: string, period: BillingPeriod) => Promise<UsageGroup[]>;
+
+/** The client's calls by unit kind, for a per-unit plan only (the other plans do not look at units). */
+const unitsOf = async (store: StoreClient, client: ClientBilling, period: BillingPeriod) =>
+  client.plan.type === 'per_unit' ? readUnitUsage(store, { clientId: client.id, from: period.start, to: period.end }) : [];
 
 const withExtra = async (store: StoreClient, id: string, period: BillingPeriod, extra?: ExtraGroups) => [
   ...(await usageGroups(store, id, period)),
@@ -16,6 +21,11 @@ const withExtra = async (store: StoreClient, id: string, period: BillingPeriod, 
 export async function loadInvoice(store: StoreClient, client: ClientBilling, label: string, extra?: ExtraGroups): Promise<Invoice> {
   const period = periodFromLabel(label, client.periodStartDay);
   const previous = previousPeriod(period, client.periodStartDay);
-  const [groups, previousGroups] = await Promise.all([withExtra(store, client.id, period, extra), withExtra(store, client.id, previous, extra)]);
-  return buildInvoice({ client, period, groups, previous: { period: previous, groups: previousGroups } });
+  const [groups, previousGroups, units, previousUnits] = await Promise.all([
+    withExtra(store, client.id, period, extra),
+    withExtra(store, client.id, previous, extra),
+    unitsOf(store, client, period),
+    unitsOf(store, client, previous),
+  ]);
+  return buildInvoice({ client, period, groups, units, previous: { period: previous, groups: previousGroups, units: previousUnits } });
 }

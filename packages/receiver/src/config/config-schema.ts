@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { reconcileConfigSchema } from '../reconcile/reconcile-config.js';
 import { limitsSchema, MAX_SPAN_AGE_DAYS } from '../normalize/plausibility.js';
 import { atMostDecimals, crossFieldRules, MAX_BUDGET_USD } from './config-rules.js';
+import { planRules, planSchema } from '../billing/plan-schema.js';
 
 /** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
 const clientId = z
@@ -40,6 +41,8 @@ const clientSchema = z
       .optional(),
     /** Bill days and models with no tracked calls from the provider's imported usage report (docs/reconciliation.md). */
     invoice_from_provider_usage: z.boolean().optional(),
+    /** How the client is billed (docs/billing.md "Plans"); without it, cost plus markup_pct. */
+    plan: planSchema.optional(),
   })
   .strict();
 
@@ -125,6 +128,7 @@ export const fileConfigSchema = z
     cfg.clients.forEach((c, i) => {
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
       seen.add(c.id);
+      planRules(c, ['clients', i], ctx);
     });
   })
   .transform((cfg) => ({ ...cfg, limits: { ...cfg.limits, max_span_age_days: cfg.limits.max_span_age_days ?? Math.min(cfg.retention_days, MAX_SPAN_AGE_DAYS) } }));

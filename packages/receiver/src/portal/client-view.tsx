@@ -5,7 +5,10 @@ import { Budget } from './budget-card.js';
 import { DailyBars } from './charts.js';
 import { clientPath } from './client-path.js';
 import type { ClientViewData } from './client-view-data.js';
-import { invoiceText } from './portal-money.js';
+import { centsText, invoiceText, marginCents } from './portal-money.js';
+
+/** What the billed figure is, per plan (docs/billing.md "Plans"). */
+const PLAN_BASIS = { cost_plus: 'cost + markup', retainer: 'retainer fee + overage', per_unit: 'per unit' } as const;
 
 const DAY_MS = 86_400_000;
 const periodDays = (i: { period_start: string; period_end: string }) => Math.round((Date.parse(i.period_end) - Date.parse(i.period_start)) / DAY_MS);
@@ -38,9 +41,11 @@ export function ClientView({ data, operator }: { data: ClientViewData; operator:
       </h2>
       <PeriodPicker data={data} />
       <dl class="cards">
-        <div class="card"><dt>Billed (cost + markup)</dt><dd data-figure="billed">{invoiceText(invoice.total, invoice.currency)}</dd></div>
-        <div class="card"><dt>Cost</dt><dd data-figure="cost">{invoiceText(invoice.base_cost, invoice.currency)}</dd></div>
-        <div class="card"><dt>{`Markup (${invoice.markup_pct}%)`}</dt><dd data-figure="markup">{invoiceText(invoice.markup, invoice.currency)}</dd></div>
+        <div class="card"><dt>{`Billed (${PLAN_BASIS[invoice.plan.type]})`}</dt><dd data-figure="billed">{invoiceText(invoice.total, invoice.currency)}</dd></div>
+        <div class="card"><dt>{invoice.plan.type === 'cost_plus' ? 'Cost' : 'AI cost'}</dt><dd data-figure="cost">{invoiceText(invoice.base_cost, invoice.currency)}</dd></div>
+        {invoice.plan.type === 'cost_plus'
+          ? <div class="card"><dt>{`Markup (${invoice.markup_pct}%)`}</dt><dd data-figure="markup">{invoiceText(invoice.markup, invoice.currency)}</dd></div>
+          : <div class="card"><dt>Billed less AI cost</dt><dd data-figure="margin">{centsText(marginCents(invoice.total, invoice.base_cost), invoice.currency)}</dd></div>}
         <div class="card"><dt>Calls</dt><dd data-figure="calls">{count(total?.calls ?? 0)}</dd></div>
       </dl>
       <section aria-labelledby="coverage-h">

@@ -6,7 +6,7 @@ import type { ReconciliationRow } from './portal-api.js';
 import type { OperatorRow, OperatorViewData } from './operator-view-data.js';
 import { clientPath } from './client-path.js';
 import { periodLabels } from './client-view-data.js';
-import { centsText, invoiceText, usdText } from './portal-money.js';
+import { centsText, invoiceText, marginCents, usdText } from './portal-money.js';
 
 const clientLink = (id: string, period: string) => `${clientPath(id)}?period=${period}`;
 const cents = (amount: string) => parseScaled(amount, 2, 'exact');
@@ -21,7 +21,7 @@ function ClientRow({ row, period }: { row: OperatorRow; period: string }) {
       <th scope="row"><a href={clientLink(invoice.client, period)}>{invoice.client_name}</a></th>
       <td class="num" data-figure="cost">{money(invoice.base_cost)}</td>
       <td class="num" data-figure="billed">{money(invoice.total)}</td>
-      <td class="num" data-figure="margin">{money(invoice.markup)}</td>
+      <td class="num" data-figure="margin">{centsText(marginCents(invoice.total, invoice.base_cost), invoice.currency)}</td>
       <td data-figure="budget-status">
         <span class={`status status-${budget.status}`}>{budget.status}</span>
         {budget.used_pct === null ? ' no budget' : ` ${budget.used_pct}%`}
@@ -97,7 +97,7 @@ export function OperatorView({ data, now }: { data: OperatorViewData; now: Date 
               <th scope="row">All clients (USD)</th>
               <td class="num" data-figure="cost">{sum((i) => i.base_cost_usd)}</td>
               <td class="num" data-figure="billed">{sum((i) => i.total_usd)}</td>
-              <td class="num" data-figure="margin">{sum((i) => i.markup_usd)}</td>
+              <td class="num" data-figure="margin">{centsText(usd.reduce((n, i) => n + marginCents(i.total_usd, i.base_cost_usd), 0n), 'USD')}</td>
               <td colspan={3}></td>
             </tr>
           </tfoot>

@@ -33,3 +33,12 @@ export function usdText(usd: string, currency: InvoiceCurrency): string {
 export function invoiceText(amount: string, code: string): string {
   return centsText(parseScaled(amount, 2, 'exact'), code);
 }
+
+/**
+ * Billed less cost, in cents of the invoice's figures (`total` and `base_cost`, or their `_usd`
+ * twins): the markup under cost plus, the fee and overage beyond cost under a retainer, the
+ * units' price beyond their cost per unit. Negative when a plan bills less than the AI cost.
+ */
+export function marginCents(total: string, cost: string): bigint {
+  return parseScaled(total, 2, 'exact') - parseScaled(cost, 2, 'exact');
+}

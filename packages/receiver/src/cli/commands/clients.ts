@@ -9,7 +9,7 @@ export const clientsCommand: Command = {
   summary: 'the clients table: configured clients and ids seen only in traffic',
   help: `Usage: tokenledger clients [--json]
 
-Lists the clients table as the receiver synced it: name, markup, monthly budget, alert
+Lists the clients table as the receiver synced it: name, plan, markup, monthly budget, alert
 thresholds, hard cap, and whether the id is in tokenledger.yaml (ids seen only in traffic are
 listed with in_config no and billed at no markup). --json prints the rows as JSON.`,
   options: { json: { type: 'boolean' } },
@@ -20,6 +20,7 @@ listed with in_config no and billed at no markup). --json prints the rows as JSO
       const clients = (await listClients(store)).map((c) => ({
         id: c.id,
         name: c.name,
+        plan: c.plan_type,
         markup_pct: formatScaled(BigInt(c.markup_bp), 2),
         monthly_budget_usd: c.monthly_budget_nanos === '0' ? null : formatUsd(BigInt(c.monthly_budget_nanos)),
         alert_thresholds_pct: c.alert_thresholds_pct.map(Number),
@@ -32,9 +33,9 @@ listed with in_config no and billed at no markup). --json prints the rows as JSO
         return 0;
       }
       const rows = clients.map((c) => [
-        c.id, c.name, `${c.markup_pct}%`, c.monthly_budget_usd ?? '-', c.alert_thresholds_pct.join(',') || '-', c.hard_cap ? 'yes' : 'no', c.in_config ? 'yes' : 'no',
+        c.id, c.name, c.plan, `${c.markup_pct}%`, c.monthly_budget_usd ?? '-', c.alert_thresholds_pct.join(',') || '-', c.hard_cap ? 'yes' : 'no', c.in_config ? 'yes' : 'no',
       ]);
-      ctx.stdout.write(formatTable(['id', 'name', 'markup', 'budget_usd', 'thresholds_pct', 'hard_cap', 'in_config'], rows));
+      ctx.stdout.write(formatTable(['id', 'name', 'plan', 'markup', 'budget_usd', 'thresholds_pct', 'hard_cap', 'in_config'], rows));
       return 0;
     } finally {
       await store.close();
