@@ -80,7 +80,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
       const others = await syncClients(ctx.store, directory, ctx.now());
       [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));
       await monitor.load();
-      await scoped.load();
+      await scoped.reload();
       refresh.start();
     },
     onStored(rows) {

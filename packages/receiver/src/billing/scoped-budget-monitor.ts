@@ -57,14 +57,14 @@ export class ScopedBudgetMonitor {
     this.spend = new ScopeSpend(store, budgets, now);
   }
 
-  /** After the Alerter loaded what fired before: thresholds crossed while no receiver ran fire now. */
-  async load(): Promise<void> {
-    await this.reload();
+  /**
+   * Reads the figures again from ClickHouse and fires what they cross: at start (after the
+   * Alerter loaded what fired before) thresholds crossed while no receiver ran; later, those
+   * crossed by spend other receivers stored (work_claims lets one of them send).
+   */
+  async reload(): Promise<void> {
+    await this.spend.reload();
     this.check();
-  }
-
-  reload(): Promise<void> {
-    return this.spend.reload();
   }
 
   observe(rows: readonly StoredCall[]): void {
