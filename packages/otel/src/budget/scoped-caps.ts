@@ -18,6 +18,8 @@ export interface ScopedCap {
   scopeText: string;
   scope: 'account' | CallScope;
   period: string;
+  /** When the period ends (exclusive), when the answer said. */
+  periodEnd: Date | undefined;
   status: 'ok' | 'warning' | 'exceeded';
   budgetUsd: string | null;
   spentUsd: string | null;
@@ -43,6 +45,7 @@ function capOf(entry: Record<string, unknown>): ScopedCap | undefined {
     scopeText: scope === 'account' ? 'account' : SCOPE_KEYS.filter((k) => scope[k] !== undefined).map((k) => `${k}=${scope[k]}`).join(', '),
     scope,
     period: String(entry.period ?? ''),
+    periodEnd: typeof entry.period_end === 'string' ? new Date(entry.period_end) : undefined,
     status,
     budgetUsd: money('budget_usd'),
     spentUsd: money('spent_usd'),
