@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,5 +231,18 @@ describe('scoped budgets on the real ClickHouse', () => {
     expect(await main(['budgets', '--config', path], io)).toBe(0);
     expect(out).toMatch(/^-\s+\d{4}-\d{2}\s+10\.000000000 .* account\s*$/m);
     expect(out).toMatch(/^acme\s+\d{4}-\d{2}\s+2\.000000000 .* client=acme, project=chatbot\s*$/m);
+  });
+});
+
+describe('the example of docs/budgets.md', () => {
+  it('is a valid config with the scopes it describes', () => {
+    const doc = readFileSync(new URL('../docs/budgets.md', import.meta.url), 'utf8');
+    const cfg = parseFileConfig(/```yaml\n([\s\S]*?)```/.exec(doc)![1]!, 'docs/budgets.md');
+    expect(cfg.budgets.map((b) => [b.scope, b.monthly_budget_usd, b.hard_cap])).toEqual([
+      ['account', 5000, false],
+      [{ client: 'acme', project: 'chatbot' }, 100, true],
+      [{ feature: 'summarize' }, 800, false],
+      [{ app: 'batch-worker' }, 50, true],
+    ]);
   });
 });
