@@ -1,5 +1,4 @@
-import { BudgetUnavailableError } from '../errors.js';
-import type { BudgetEndpoint } from './fetch-budget.js';
+import { getBudgetsJson, type BudgetEndpoint } from './fetch-budget.js';
 import { usdToNanos } from './usd.js';
 
 /** The scope keys a budget may name (the receiver's config `budgets:`, docs/budgets.md). */
@@ -58,30 +57,12 @@ function capOf(entry: Record<string, unknown>): ScopedCap | undefined {
  * A receiver without the list answers 404: no caps beyond the client's own.
  */
 export async function fetchScopedCaps(endpoint: BudgetEndpoint): Promise<ScopedCap[]> {
-  const url = `${endpoint.url.replace(/\/+$/, '')}/api/v1/budgets`;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (endpoint.token !== undefined) headers.authorization = `Bearer ${endpoint.token}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, signal: AbortSignal.timeout(endpoint.timeoutMs ?? 2000) });
-  } catch (error) {
-    throw new BudgetUnavailableError(`cannot reach the budgets endpoint ${url}`, { cause: error });
-  }
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return [];
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new BudgetUnavailableError(`budgets endpoint ${url} answered HTTP ${response.status}`);
-  }
-  try {
-    const body = (await response.json()) as { budgets?: unknown };
-    if (!Array.isArray(body.budgets)) throw new TypeError('budgets is not a list');
-    return body.budgets.flatMap((e: unknown) => (typeof e === 'object' && e !== null ? (capOf(e as Record<string, unknown>) ?? []) : []));
-  } catch (error) {
-    throw new BudgetUnavailableError(`budgets endpoint ${url} gave a bad answer`, { cause: error });
-  }
+  const caps = await getBudgetsJson(endpoint, 'budgets', (body) => {
+    const list = (body as { budgets?: unknown } | null)?.budgets;
+    if (!Array.isArray(list)) throw new TypeError('budgets is not a list');
+    return list.flatMap((e: unknown) => (typeof e === 'object' && e !== null ? (capOf(e as Record<string, unknown>) ?? []) : []));
+  });
+  return caps ?? [];
 }
 
 /** The caps whose scope holds the call: `account` always, an object when every key it names equals the call's. */
