@@ -34,7 +34,8 @@ export class CapGuard {
   constructor(private readonly deps: CapGuardDeps) {}
 
   async admit(call: Admission): Promise<void> {
-    const [snapshot, scoped] = await Promise.all([call.client === undefined ? undefined : this.snapshot(call.client), this.scopedCaps()]);
+    const asked = call.client === undefined ? Promise.resolve(undefined) : this.snapshot(call.client);
+    const [snapshot, scoped] = await Promise.all([asked, this.scopedCaps(asked.then((s) => call.client !== undefined && s === undefined))]);
     const now = this.deps.now();
     if (call.client !== undefined && snapshot !== undefined && snapshot.hardCap && snapshot.budgetNanos !== null) {
       const spent = snapshot.spentNanos + this.deps.unstored.pendingFor(clientSlot(call.client), snapshot.askedAt);
@@ -52,11 +53,12 @@ export class CapGuard {
     if (slots.length) this.deps.unstored.reserve(call.id, slots, call.estimateNanos, now);
   }
 
-  private async scopedCaps() {
+  /** The scoped caps, or none when unreadable: reported once per call, with the client's own answer's failure if both failed. */
+  private async scopedCaps(clientFailed: Promise<boolean>) {
     try {
       return await this.deps.budgets.scopedCaps();
     } catch (error) {
-      this.deps.onBudgetUnavailable('(scoped budgets)', error);
+      if (!(await clientFailed)) this.deps.onBudgetUnavailable('(scoped budgets)', error);
       return undefined;
     }
   }
