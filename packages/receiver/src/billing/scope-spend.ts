@@ -20,6 +20,7 @@ export interface ScopeFigures extends UnaccountedCalls {
  */
 export class ScopeSpend {
   private readonly figures = new Map<string, ScopeFigures>();
+  private readonly loading = new Map<number, Promise<void>>();
 
   constructor(
     private readonly store: StoreClient,
@@ -37,11 +38,17 @@ export class ScopeSpend {
     return held?.label === periodAt(this.now(), budget.periodStartDay).label ? held : undefined;
   }
 
-  /** As `current`, loading the period first when it began since the last load. */
+  /** As `current`, loading the period first when it began since the last load (one load at a time per start day). */
   async of(budget: ScopedBudget): Promise<ScopeFigures> {
     const held = this.current(budget);
     if (held) return held;
-    await this.loadDay(budget.periodStartDay);
+    const day = budget.periodStartDay;
+    let load = this.loading.get(day);
+    if (load === undefined) {
+      load = this.loadDay(day).finally(() => this.loading.delete(day));
+      this.loading.set(day, load);
+    }
+    await load;
     return this.current(budget)!;
   }
 
