@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billingPlugin, type BillingInstance } from '../packages/receiver/src/billing/index.js';
+import { billingPlugin, scopedBudgets, type BillingInstance } from '../packages/receiver/src/billing/index.js';
+import { ScopeSpend } from '../packages/receiver/src/billing/scope-spend.js';
 import { main } from '../packages/receiver/src/cli/main.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { loadConfig, parseFileConfig } from '../packages/receiver/src/config/load-config.js';
@@ -207,6 +208,26 @@ describe('scoped budgets on the real ClickHouse', () => {
     });
     expect(JSON.stringify(budgets)).not.toContain('globex');
     expect(JSON.stringify(budgets[3])).not.toMatch(/usd/);
+  });
+
+  it('a new period is loaded when first asked for, once for concurrent asks, and observes only its own calls', async () => {
+    const clock = { now: NOW };
+    const config = await loadConfig({ env: { CLICKHOUSE_URL: db.url, CLICKHOUSE_DATABASE: db.name } });
+    config.file = parseFileConfig(yaml(hooks), 'test.yaml');
+    const store = createReceiver(config);
+    const account = scopedBudgets(config)[0]!;
+    const spend = new ScopeSpend(store.store, [account], () => clock.now);
+    await spend.reload();
+    expect(spend.current(account)).toMatchObject({ label: '2026-11' });
+    await insertCalls(store.store, [call(7, '2026-12-01 00:00:00', acmeChatbot)]);
+    clock.now = new Date('2026-12-02T00:00:00Z');
+    expect(spend.current(account)).toBeUndefined();
+    const [a, b] = await Promise.all([spend.of(account), spend.of(account)]);
+    expect(a).toBe(b);
+    expect(a).toEqual({ label: '2026-12', spentNanos: 70_000_000n, unpriced: 0, unmetered: 0 });
+    spend.observe([call(3, '2026-11-30 23:59:59', acmeChatbot), call(2, '2026-12-02 00:00:00', { ...unattributedBatch, metered: 0 })]);
+    expect(spend.current(account)).toEqual({ label: '2026-12', spentNanos: 90_000_000n, unpriced: 0, unmetered: 1 });
+    await store.close();
   });
 
   it('lists scoped budgets from the terminal', async () => {
