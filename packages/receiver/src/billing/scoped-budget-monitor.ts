@@ -46,7 +46,7 @@ export function scopedBudgetAlert(budget: ScopedBudget, period: string, threshol
  * once across restarts (alerts_fired) and across receivers (work_claims).
  */
 export class ScopedBudgetMonitor {
-  readonly spend: ScopeSpend;
+  private readonly spend: ScopeSpend;
 
   constructor(
     store: StoreClient,
