@@ -196,7 +196,7 @@ VALUES ('acme', '2026-10', 'budget', 50, '', 'budget:acme:2026-10:50:', 'pending
     writeFileSync(path, yaml(hooks));
     expect(await main(['budgets', '--config', path], io)).toBe(0);
     // The CLI reads the real clock, so only the period-independent columns are checked here.
-    expect(out.split('\n')[0]).toMatch(/^client\s+period\s+budget_usd\s+spent_usd\s+remaining_usd\s+used\s+status\s+hard_cap\s+projected_usd$/);
+    expect(out.split('\n')[0]).toMatch(/^client\s+period\s+budget_usd\s+spent_usd\s+remaining_usd\s+used\s+status\s+hard_cap\s+projected_usd\s+scope$/);
     expect(out).toMatch(/acme\s+\d{4}-\d{2}\s+100\.000000000/);
     out = '';
     expect(await main(['budgets', '--json', '--config', path], io)).toBe(0);

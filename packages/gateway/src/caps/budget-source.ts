@@ -1,3 +1,4 @@
+import { fetchScopedCaps, type ScopedCap } from '@tokenledger/otel';
 import { LruCache, usdToNanos } from '@tokenledger/pricing';
 import { z } from 'zod';
 
@@ -19,6 +20,12 @@ export interface BudgetSnapshot {
   askedAt: number;
 }
 
+/** The hard caps on scopes beyond one client (docs/budgets.md), as one answer of `GET /api/v1/budgets`. */
+export interface ScopedCapsSnapshot {
+  caps: ScopedCap[];
+  askedAt: number;
+}
+
 export interface BudgetSourceOptions {
   receiverUrl: string;
   apiToken: string | undefined;
@@ -35,8 +42,30 @@ export class BudgetSource {
   /** Client names come from callers' headers in pass-through mode: bounded. */
   private readonly cache = new LruCache<string, BudgetSnapshot>(10_000);
   private readonly pending = new Map<string, Promise<BudgetSnapshot>>();
+  private scoped: ScopedCapsSnapshot | undefined;
+  private scopedFlight: Promise<ScopedCapsSnapshot> | undefined;
 
   constructor(private readonly options: BudgetSourceOptions) {}
+
+  /** The scoped hard caps: one list for every call, reused for `maxAgeMs`, one request in flight. */
+  async scopedCaps(): Promise<ScopedCapsSnapshot> {
+    const cached = this.scoped;
+    if (cached !== undefined && this.options.now() - cached.askedAt <= this.options.maxAgeMs) return cached;
+    if (this.scopedFlight === undefined) {
+      const askedAt = this.options.now();
+      const { receiverUrl: url, apiToken: token, timeoutMs } = this.options;
+      this.scopedFlight = fetchScopedCaps({ url, ...(token === undefined ? {} : { token }), ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+        .then((caps) => (this.scoped = { caps, askedAt }))
+        .finally(() => (this.scopedFlight = undefined));
+    }
+    try {
+      return await this.scopedFlight;
+    } catch (error) {
+      // As for clients: the last answer is better than none while the receiver is down.
+      if (cached !== undefined) return cached;
+      throw error;
+    }
+  }
 
   async get(client: string): Promise<BudgetSnapshot> {
     const cached = this.cache.get(client);

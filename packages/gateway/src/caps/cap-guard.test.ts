@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetSnapshot, BudgetSource } from './budget-source.js';
+import type { ScopedCap } from '@tokenledger/otel';
 import { CapGuard } from './cap-guard.js';
 import { RateWindow } from './rate-window.js';
 import { UnstoredSpend } from './unstored-spend.js';
@@ -9,7 +10,7 @@ const periodEnd = new Date('2026-12-01T00:00:00Z');
 
 function guardWith(snapshot: () => BudgetSnapshot, clock: { now: number }) {
   const unstored = new UnstoredSpend();
-  const budgets = { get: async () => snapshot() } as unknown as BudgetSource;
+  const budgets = { get: async () => snapshot(), scopedCaps: async () => ({ caps: [], askedAt: 0 }) } as unknown as BudgetSource;
   const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined });
   return { guard, unstored };
 }
@@ -71,15 +72,48 @@ describe('CapGuard', () => {
 describe('UnstoredSpend.sweep', () => {
   it('forgets entries stored before the oldest answer in use and reservations whose span was lost', () => {
     const unstored = new UnstoredSpend();
-    unstored.reserve('stored-old', 'acme', 5n, 0);
-    unstored.reserve('stored-new', 'acme', 7n, 0);
-    unstored.reserve('lost', 'acme', 11n, 0);
-    unstored.reserve('running', 'acme', 13n, 5000);
+    unstored.reserve('stored-old', ['acme'], 5n, 0);
+    unstored.reserve('stored-new', ['acme'], 7n, 0);
+    unstored.reserve('lost', ['acme'], 11n, 0);
+    unstored.reserve('running', ['acme'], 13n, 5000);
     unstored.stored('stored-old', 1000);
     unstored.stored('stored-new', 3000);
     unstored.sweep(2000, 4000);
     expect(unstored.size).toBe(2);
     // An answer asked at 2500 predates stored-new: it and the running call still count.
     expect(unstored.pendingFor('acme', 2500)).toBe(20n);
+  });
+});
+
+describe('CapGuard on scoped budgets', () => {
+  const clock = { now: Date.parse('2026-11-30T23:00:00Z') };
+  const cap = (scope: ScopedCap['scope'], remaining: bigint | null, status: ScopedCap['status'] = 'ok'): ScopedCap => ({
+    key: JSON.stringify(scope), scopeText: scope === 'account' ? 'account' : Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(', '),
+    scope, period: '2026-11', periodEnd, status, budgetUsd: null, spentUsd: null, remainingNanos: remaining,
+  });
+  function guardWithCaps(caps: ScopedCap[]) {
+    const unstored = new UnstoredSpend();
+    const budgets = { get: async () => ({ budgetNanos: null, spentNanos: 0n, hardCap: false, periodEnd, askedAt: 0 }), scopedCaps: async () => ({ caps, askedAt: clock.now - 1 }) } as unknown as BudgetSource;
+    return { guard: new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined }), unstored };
+  }
+
+  it('reserves against every scope that holds the call, unattributed calls included, and refuses naming the scope', async () => {
+    const { guard, unstored } = guardWithCaps([cap({ feature: 'chat' }, 3n * USD), cap('account', 100n * USD)]);
+    const results = await Promise.allSettled([1, 2, 3].map((i) => guard.admit({ id: `c${i}`, client: undefined, feature: 'chat', key: undefined, estimateNanos: 2n * USD })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'budget_exceeded', status: 429, retryAfterSeconds: 3600, message: 'the budget of scope feature=chat is used up for this period (hard cap); retry after the period ends' });
+    // Another feature is held by the account only (4 of 100 reserved).
+    await expect(guard.admit({ id: 'o', client: 'acme', feature: 'search', key: undefined, estimateNanos: 2n * USD })).resolves.toBeUndefined();
+    expect(unstored.pendingFor('scope:"account"', 0)).toBe(6n * USD);
+  });
+
+  it('refuses on the status alone when the receiver showed no figures, and lets calls outside the scope through', async () => {
+    const { guard, unstored } = guardWithCaps([cap({ project: 'batch' }, null, 'exceeded'), cap({ client: 'acme', app: 'tokenledger-gateway' }, 1n * USD)]);
+    await expect(guard.admit({ id: 'b', client: 'globex', project: 'batch', key: undefined, estimateNanos: 1n })).rejects.toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('project=batch') });
+    await expect(guard.admit({ id: 'g', client: 'globex', project: 'other', key: undefined, estimateNanos: 1n })).resolves.toBeUndefined();
+    // The gateway's calls are stored under its own service.name, so an app scope on it holds them.
+    await guard.admit({ id: 'a1', client: 'acme', key: undefined, estimateNanos: USD });
+    await expect(guard.admit({ id: 'a2', client: 'acme', key: undefined, estimateNanos: 1n })).rejects.toMatchObject({ message: expect.stringContaining('client=acme, app=tokenledger-gateway') });
+    expect(unstored.holds('a1')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors.js';
 import type { VirtualKey } from '../auth/virtual-keys.js';
 import type { BudgetSource } from './budget-source.js';
+import { clientSlot, scopedRefusal, scopeSlots, secondsUntil } from './scoped-caps.js';
 import type { RateWindow } from './rate-window.js';
 import type { UnstoredSpend } from './unstored-spend.js';
 
@@ -8,6 +9,9 @@ export interface Admission {
   /** Ledger id (the span id) under which the estimate is reserved. */
   id: string;
   client: string | undefined;
+  /** The call's project and feature, for budgets scoped to them (docs/budgets.md). */
+  project?: string | undefined;
+  feature?: string | undefined;
   key: VirtualKey | undefined;
   estimateNanos: bigint;
 }
@@ -30,21 +34,33 @@ export class CapGuard {
   constructor(private readonly deps: CapGuardDeps) {}
 
   async admit(call: Admission): Promise<void> {
-    const snapshot = call.client === undefined ? undefined : await this.snapshot(call.client);
+    const asked = call.client === undefined ? Promise.resolve(undefined) : this.snapshot(call.client);
+    const [snapshot, scoped] = await Promise.all([asked, this.scopedCaps(asked.then((s) => call.client !== undefined && s === undefined))]);
     const now = this.deps.now();
     if (call.client !== undefined && snapshot !== undefined && snapshot.hardCap && snapshot.budgetNanos !== null) {
-      const spent = snapshot.spentNanos + this.deps.unstored.pendingFor(call.client, snapshot.askedAt);
+      const spent = snapshot.spentNanos + this.deps.unstored.pendingFor(clientSlot(call.client), snapshot.askedAt);
       if (spent >= snapshot.budgetNanos) {
-        const end = snapshot.periodEnd?.getTime();
-        const retry = end === undefined ? 3600 : Math.max(1, Math.ceil((end - now) / 1000));
-        throw new GatewayError('budget_exceeded', `client "${call.client}" has used its budget for this period (hard cap); retry after the period ends`, 429, retry);
+        throw new GatewayError('budget_exceeded', `client "${call.client}" has used its budget for this period (hard cap); retry after the period ends`, 429, secondsUntil(snapshot.periodEnd, now));
       }
     }
+    // Scoped budgets (scoped-caps.ts) in the same synchronous step as the client's own.
+    const caps = scoped === undefined ? [] : scopedRefusal(call, scoped, this.deps.unstored, now);
     if (call.key?.rpm !== undefined) {
       const taken = this.deps.rates.take(call.key.slot, call.key.rpm, now);
       if (!taken.ok) throw new GatewayError('rate_limit_exceeded', `over the key's limit of ${call.key.rpm} requests per minute`, 429, taken.retryAfterSeconds);
     }
-    if (call.client !== undefined) this.deps.unstored.reserve(call.id, call.client, call.estimateNanos, now);
+    const slots = [...(call.client === undefined ? [] : [clientSlot(call.client)]), ...scopeSlots(caps)];
+    if (slots.length) this.deps.unstored.reserve(call.id, slots, call.estimateNanos, now);
+  }
+
+  /** The scoped caps, or none when unreadable: reported once per call, with the client's own answer's failure if both failed. */
+  private async scopedCaps(clientFailed: Promise<boolean>) {
+    try {
+      return await this.deps.budgets.scopedCaps();
+    } catch (error) {
+      if (!(await clientFailed)) this.deps.onBudgetUnavailable('(scoped budgets)', error);
+      return undefined;
+    }
   }
 
   private async snapshot(client: string) {

@@ -71,7 +71,8 @@ class CallOutcome {
     if (this.done) return;
     this.done = true;
     const id = this.span.spanContext().spanId;
-    if (this.client !== undefined) {
+    // Reserved calls only: a client's, or one held by a scoped budget (caps/scoped-caps.ts).
+    if (this.deps.unstored.holds(id)) {
       const usage = response.usage;
       const at = new Date();
       const cost = usage === undefined ? 0n : costNanos(this.deps.pricer, { provider: this.adapter.genAiProvider, models: [response.model, this.call.model], usage: usageOf(usage), at, client: this.client });
@@ -111,7 +112,7 @@ export async function proxyCall(deps: ProxyDeps, adapter: ProviderAdapter, reque
   }
   const span = startCallSpan(deps.tracer, adapter, call, attribution, target);
   const estimate = costNanos(deps.pricer, { provider: adapter.genAiProvider, models: [call.model], usage: estimatedUsage(raw!.byteLength, call.maxOutputTokens), at: new Date(), client: attribution.client });
-  await deps.guard.admit({ id: span.spanContext().spanId, client: attribution.client, key, estimateNanos: estimate });
+  await deps.guard.admit({ id: span.spanContext().spanId, client: attribution.client, project: attribution.project, feature: attribution.feature, key, estimateNanos: estimate });
   init.body = call.body;
   const outcome = new CallOutcome(deps, adapter, call, span, attribution.client);
   const release = deps.track();

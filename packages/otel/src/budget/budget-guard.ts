@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { BudgetExceededError } from '../errors.js';
 import type { BudgetStatus } from './budget-status.js';
 import { fetchBudget, type BudgetEndpoint } from './fetch-budget.js';
+import { capRefuses, capsFor, fetchScopedCaps, type ScopedCap } from './scoped-caps.js';
 import { nanosToUsd, usdToNanos } from './usd.js';
 
 /** What the guard knows about the call it is asked to let through. */
@@ -9,6 +10,9 @@ export interface BudgetCall {
   provider: string;
   operation: string;
   model: string | undefined;
+  /** The call's attribution beyond the client, for budgets on projects and features (docs/budgets.md). */
+  project?: string | undefined;
+  feature?: string | undefined;
 }
 
 export interface BudgetGuardOptions extends BudgetEndpoint {
@@ -18,6 +22,13 @@ export interface BudgetGuardOptions extends BudgetEndpoint {
   failOpen?: boolean;
   /** Cost reserved per call in flight, as decimal USD (default "0.01"), or computed per call. */
   estimateUsd?: string | ((call: BudgetCall) => string);
+  /** The app's `service.name`, for budgets scoped to an app (set it as in register()). */
+  serviceName?: string;
+  /**
+   * Also enforce the hard caps of `GET /api/v1/budgets` on scopes beyond one client (account,
+   * project, feature, app) that hold the call, unattributed calls included (default true).
+   */
+  scopedBudgets?: boolean;
 }
 
 export interface BudgetGuard {
@@ -44,6 +55,23 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   const failOpen = options.failOpen ?? true;
   const cache = new Map<string, CacheEntry>();
   const reserved = new Map<string, bigint>();
+  let scopedEntry: { at: number; answer: Promise<ScopedCap[]> } | undefined;
+
+  /** The scoped hard caps (one list for every call, cached like the client answers). */
+  const lookupScoped = async (): Promise<ScopedCap[]> => {
+    if (options.scopedBudgets === false) return [];
+    const now = Date.now();
+    if (scopedEntry === undefined || now - scopedEntry.at >= cacheMs) scopedEntry = { at: now, answer: fetchScopedCaps(options) };
+    try {
+      return await scopedEntry.answer;
+    } catch (error) {
+      if (!failOpen) throw error;
+      diag.warn('tokenledger: scoped budget check failed; letting the call through (failOpen)', error);
+      return [];
+    }
+  };
+  /** Reservations of a scope live beside the clients', under a key no client id can take. */
+  const scopeSlot = (cap: ScopedCap) => `\0scope:${cap.key}`;
 
   // Concurrent callers share one request: a burst near the cap asks once, not N times.
   const lookup = async (client: string): Promise<BudgetStatus | undefined> => {
@@ -74,6 +102,33 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     });
   };
 
+  const refuseScope = (client: string, cap: ScopedCap): never => {
+    throw new BudgetExceededError({
+      clientId: client,
+      period: cap.period,
+      budgetUsd: cap.budgetUsd ?? '',
+      spentUsd: cap.spentUsd ?? '',
+      remainingUsd: cap.remainingNanos === null ? '' : nanosToUsd(cap.remainingNanos),
+      reservedUsd: nanosToUsd(reserved.get(scopeSlot(cap)) ?? 0n),
+      status: cap.status,
+      scope: cap.scopeText,
+    });
+  };
+
+  const hold = (slots: readonly string[], estimate: bigint) => {
+    for (const slot of slots) reserved.set(slot, (reserved.get(slot) ?? 0n) + estimate);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const slot of slots) {
+        const left = (reserved.get(slot) ?? 0n) - estimate;
+        if (left > 0n) reserved.set(slot, left);
+        else reserved.delete(slot);
+      }
+    };
+  };
+
   const estimateNanos = (call: BudgetCall | undefined): bigint => {
     const estimate = options.estimateUsd ?? DEFAULT_ESTIMATE_USD;
     if (typeof estimate === 'string') return usdToNanos(estimate);
@@ -90,26 +145,26 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     },
 
     async acquire(client, call) {
-      if (client === undefined || client === '') return noop;
-      const status = await lookup(client);
-      if (status === undefined || !status.hard_cap) return noop;
+      const named = client === undefined || client === '' ? undefined : client;
+      // Both settle before either error is thrown: no request outlives the call that made it.
+      const [asked, listed] = await Promise.allSettled([named === undefined ? undefined : lookup(named), lookupScoped()]);
+      if (asked.status === 'rejected') throw asked.reason;
+      if (listed.status === 'rejected') throw listed.reason;
+      const [status, scoped] = [asked.value, listed.value];
+      const caps = capsFor(scoped, { client: named, project: call?.project, feature: call?.feature, app: options.serviceName });
+      const capped = status !== undefined && status.hard_cap && named !== undefined;
+      if (!capped && caps.length === 0) return noop;
       // From here on synchronous: the check and the reservation cannot interleave with another call.
-      const remaining = usdToNanos(status.remaining_usd);
-      const held = reserved.get(client) ?? 0n;
       const estimate = estimateNanos(call);
-      // The first call in flight may use the last of the budget; later ones must fit beside it.
-      if (status.status === 'exceeded' || remaining <= 0n || (held > 0n && held + estimate > remaining)) {
-        refuse(client, status);
+      if (capped) {
+        const remaining = usdToNanos(status.remaining_usd);
+        const held = reserved.get(named) ?? 0n;
+        // The first call in flight may use the last of the budget; later ones must fit beside it.
+        if (status.status === 'exceeded' || remaining <= 0n || (held > 0n && held + estimate > remaining)) refuse(named, status);
       }
-      reserved.set(client, held + estimate);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (reserved.get(client) ?? 0n) - estimate;
-        if (left > 0n) reserved.set(client, left);
-        else reserved.delete(client);
-      };
+      for (const cap of caps) if (capRefuses(cap, reserved.get(scopeSlot(cap)) ?? 0n, estimate)) refuseScope(named ?? '', cap);
+      const slots = [...(capped ? [named] : []), ...caps.filter((c) => c.remainingNanos !== null).map(scopeSlot)];
+      return hold(slots, estimate);
     },
 
     reservedUsd: (client) => nanosToUsd(reserved.get(client) ?? 0n),

@@ -57,7 +57,7 @@ describe('budgetGuard on a wrapped client', () => {
     const outcomes = await withAttribution({ client: 'acme' }, () => Promise.allSettled(Array.from({ length: 5 }, () => ask(client))));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected']);
     expect(openai.requests).toHaveLength(2);
-    expect(budgets.requests).toHaveLength(1);
+    expect(budgets.requests.map((r) => r.path).sort()).toEqual(['/api/v1/budgets', '/api/v1/budgets/acme']);
     expect(guard.reservedUsd('acme')).toBe('0.000000000');
     expect(tracing.spans().map((s) => s.attributes['tokenledger.client.id'])).toEqual(['acme', 'acme']);
   });
@@ -73,10 +73,10 @@ describe('budgetGuard on a wrapped client', () => {
     expect(guard.reservedUsd('acme')).toBe('0.000000000');
   });
 
-  it('does not ask about unattributed calls', async () => {
+  it('asks about unattributed calls only for the scoped caps', async () => {
     const client = instrumentOpenAI(newClient(), { budgetGuard: { url: budgets.url } });
     await ask(client);
-    expect(budgets.requests).toHaveLength(0);
+    expect(budgets.requests.map((r) => r.path)).toEqual(['/api/v1/budgets']);
     expect(openai.requests).toHaveLength(1);
   });
 

@@ -11,7 +11,8 @@ import type { BudgetCall, BudgetGuard } from '../budget/budget-guard.js';
 export function runGuarded(guard: BudgetGuard, call: BudgetCall, run: (release: () => void) => unknown): unknown {
   const ctx = context.active();
   // Boxed, so that the SDK's APIPromise inside is not unwrapped before its helpers are reached.
-  const boxed = guard.acquire(getAttribution(ctx).client, call).then((release) => ({ result: context.with(ctx, () => run(release)) }));
+  const { client, project, feature } = getAttribution(ctx);
+  const boxed = guard.acquire(client, { ...call, project, feature }).then((release) => ({ result: context.with(ctx, () => run(release)) }));
   const value = boxed.then((b) => b.result);
   // A caller that uses only withResponse() never awaits `value`; the rejection reaches it through
   // the helper, so it must not also surface as an unhandled rejection.

@@ -6,6 +6,9 @@ import { readAlertRecords, writeAlertRecord, writeAlertRecords, type AlertRecord
 import { deliverWebhook, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
 import { redactWebhookUrl } from './webhook-url-redact.js';
 
+/** What decides an alert's webhook. */
+export type AlertTarget = Pick<Alert, 'client' | 'subject'> & { kind: string };
+
 type Claim = { record: Omit<AlertRecord, 'version' | 'updated_at'>; target: WebhookTarget | null };
 
 /** Why an alert was not fired although it was new (counted in tokenledger_alerts_suppressed_total). */
@@ -31,7 +34,8 @@ export class Alerter {
     private readonly store: StoreClient,
     private readonly now: () => Date,
     private readonly policy: RetryPolicy,
-    private readonly targetFor: (client: string) => WebhookTarget | null,
+    /** Where an alert goes: by its client, or for a scoped budget by its subject (scoped-budget.ts). */
+    private readonly targetFor: (alert: AlertTarget) => WebhookTarget | null,
     /** Failures this class recovers from, reported so they are not silent. */
     private readonly report: (what: string) => (err: unknown) => void = () => () => undefined,
     private readonly suppressed: (reason: SuppressedReason) => void = () => undefined,
@@ -64,7 +68,7 @@ export class Alerter {
     if (cap !== undefined && this.claimed.count(alert.period, `${alert.kind}:${alert.client}`) >= cap) return this.suppress('cap');
     this.claimed.add(alert.period, id, `${alert.kind}:${alert.client}`);
     const at = this.now();
-    const target = this.targetFor(alert.client);
+    const target = this.targetFor(alert);
     this.queue.push({ target, record: {
       client_id: alert.client,
       period: alert.period,
@@ -88,7 +92,7 @@ export class Alerter {
   /** Sends again what an earlier process claimed but did not deliver. */
   resend(records: readonly AlertRecord[]): void {
     for (const r of records) {
-      const target = this.targetFor(r.client_id);
+      const target = this.targetFor({ client: r.client_id, kind: r.kind, subject: r.subject });
       // Every receiver loads the same undelivered records at start: one of them resends each.
       if (target) this.track(this.won(`alert-resend:${r.alert_id}:${r.attempts}`).then((won) => (won ? this.send(r, target) : undefined)));
     }

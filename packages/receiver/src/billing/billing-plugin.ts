@@ -2,11 +2,13 @@ import { workClaimer } from '../coordination/work-claims.js';
 import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
 import type { StoredCall } from '../store/llm-calls.js';
 import { providerInvoiceGroups } from '../reconcile/provider-invoice-lines.js';
-import { Alerter } from './alerter.js';
+import { Alerter, type AlertTarget } from './alerter.js';
 import { billingRoutes } from './billing-routes.js';
 import { ClientDirectory } from './client-billing.js';
 import { insertClients, syncClients } from './clients-table.js';
 import { SpendMonitor } from './spend-monitor.js';
+import { SCOPE_SUBJECT_PREFIX, scopedBudgets } from './scoped-budget.js';
+import { ScopedBudgetMonitor } from './scoped-budget-monitor.js';
 import { BackgroundTask } from '../server/background-task.js';
 import { RecentIds } from './recent-ids.js';
 import { DEFAULT_RETRY, type RetryPolicy, type WebhookTarget } from './webhook-delivery.js';
@@ -26,7 +28,10 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   const directory = new ClientDirectory(ctx.config);
   const alerts = ctx.config.file.alerts;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, attempts: alerts?.retry_attempts ?? DEFAULT_RETRY.attempts, baseMs: alerts?.retry_base_ms ?? DEFAULT_RETRY.baseMs };
-  const targetFor = (id: string): WebhookTarget | null => {
+  const scopes = scopedBudgets(ctx.config);
+  const scopeTargets = new Map(scopes.map((b) => [`${SCOPE_SUBJECT_PREFIX}${b.key}`, b.webhook]));
+  const targetFor = ({ client: id, kind, subject }: AlertTarget): WebhookTarget | null => {
+    if (kind === 'budget' && subject.startsWith(SCOPE_SUBJECT_PREFIX)) return scopeTargets.get(subject) ?? null;
     const client = directory.get(id);
     return client.webhookUrl ? { url: client.webhookUrl, format: client.webhookFormat, secret: client.webhookSecret } : null;
   };
@@ -34,6 +39,7 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   const claimer = workClaimer(ctx.store);
   const alerter = new Alerter(ctx.store, ctx.now, policy, targetFor, report, (reason) => ctx.metrics.alertsSuppressed.inc({ reason }), undefined, (key) => claimer.claim(key));
   const monitor = new SpendMonitor(ctx.store, directory, alerter, ctx.now, alerts);
+  const scoped = new ScopedBudgetMonitor(ctx.store, scopes, alerter, ctx.now);
   // Forgetting an id only means listing it again (idempotent; configured ids are never written here).
   const listed = new RecentIds(LISTED_IDS + directory.configured().length);
   const background = new Set<Promise<unknown>>();
@@ -44,7 +50,10 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     intervalMs: REFRESH_MS,
     maxBackoffMs: MAX_REFRESH_BACKOFF_MS,
     slowMs: REFRESH_MS / 2,
-    run: () => monitor.reload(),
+    run: async () => {
+      await monitor.reload();
+      await scoped.reload();
+    },
     onOutcome(outcome, err) {
       ctx.metrics.refreshes.inc({ task: 'budget_refresh', result: outcome });
       if (err) report(`budget refresh (next in ${Math.round(refresh.currentDelayMs / 1000)} s)`)(err);
@@ -66,15 +75,17 @@ export function createBilling(ctx: PluginContext): BillingInstance {
   };
 
   return {
-    routes: billingRoutes({ store: ctx.store, directory, monitor, now: ctx.now, invoiceExtra: providerInvoiceGroups(ctx.store, ctx.pricer, ctx.config) }),
+    routes: billingRoutes({ store: ctx.store, directory, monitor, scoped, now: ctx.now, invoiceExtra: providerInvoiceGroups(ctx.store, ctx.pricer, ctx.config) }),
     async start() {
       const others = await syncClients(ctx.store, directory, ctx.now());
       [...others, ...directory.configured().map((c) => c.id)].forEach((id) => listed.add(id));
       await monitor.load();
+      await scoped.reload();
       refresh.start();
     },
     onStored(rows) {
       monitor.observe(rows);
+      scoped.observe(rows);
       listNewClients(rows);
     },
     // Settle marked repeats or moved calls to a client: spend figures are read again from the

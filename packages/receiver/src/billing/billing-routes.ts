@@ -11,11 +11,15 @@ import { invoicePdf } from './invoice-pdf.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { loadInvoice, type ExtraGroups } from './load-invoice.js';
 import type { SpendMonitor } from './spend-monitor.js';
+import { listScopedBudgets } from './scoped-budget-list.js';
+import type { ScopedBudgetMonitor } from './scoped-budget-monitor.js';
 
 export interface BillingRouteDeps {
   store: StoreClient;
   directory: ClientDirectory;
   monitor: SpendMonitor;
+  /** Budgets of the config's `budgets:` list (docs/budgets.md); none when absent. */
+  scoped?: ScopedBudgetMonitor;
   now(): Date;
   /** Groups billed besides tracked calls (provider-report lines); none when absent. */
   invoiceExtra?: ExtraGroups;
@@ -31,7 +35,7 @@ function clientParam(value: string): string {
   return value;
 }
 
-/** GET /invoices/:client, GET /budgets/:client, GET /budgets (design.md "HTTP surface"). */
+/** GET /invoices/:client, GET /budgets/:client, GET /budgets (design.md "HTTP surface"; scoped budgets: docs/budgets.md). */
 export function billingRoutes(deps: BillingRouteDeps): Hono {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
@@ -71,7 +75,9 @@ export function billingRoutes(deps: BillingRouteDeps): Hono {
   routes.get('/budgets', async (c) => {
     const scope = c.get('scopeClient');
     const ids = scope === null ? deps.directory.configured().map((cl) => cl.id) : [scope];
-    return c.json({ budgets: await Promise.all(ids.map(status)) });
+    const clients = (await Promise.all(ids.map(status))).map((s) => ({ ...s, scope: { client: s.client } }));
+    const scoped = deps.scoped ? await listScopedBudgets(deps.scoped, scope) : [];
+    return c.json({ budgets: [...clients, ...scoped] });
   });
 
   return routes as unknown as Hono;

@@ -2,7 +2,7 @@ import { divRoundHalfUp, formatCents, formatScaled, roundToCents } from '@tokenl
 import type { Alert } from './alert.js';
 import type { ClientBilling } from './client-billing.js';
 
-const usd = (nanos: bigint) => `$${formatCents(roundToCents(nanos))}`;
+export const usd = (nanos: bigint) => `$${formatCents(roundToCents(nanos))}`;
 
 /** Thresholds (percent of budget) that `spent` has reached: spent x 100 >= budget x threshold, exactly. */
 export function reachedThresholds(spent: bigint, budget: bigint | null, thresholds: readonly number[]): number[] {

@@ -46,7 +46,7 @@ export function budgetState(spent: bigint, budget: bigint | null, thresholds: re
  * A hard-capped client whose period has unpriced or unmetered calls is at least `warning`: its
  * spend is under-counted, so the cap may already be passed while `spent` still looks low.
  */
-export function budgetStatus(client: ClientBilling, period: BillingPeriod, spent: bigint, now: Date, unaccounted: UnaccountedCalls = NO_UNACCOUNTED): BudgetStatus {
+export function budgetStatus(client: Pick<ClientBilling, 'id' | 'budgetNanos' | 'thresholds' | 'hardCap'>, period: BillingPeriod, spent: bigint, now: Date, unaccounted: UnaccountedCalls = NO_UNACCOUNTED): BudgetStatus {
   const budget = client.budgetNanos;
   const state = budgetState(spent, budget, client.thresholds);
   const undercounted = client.hardCap && budget !== null && unaccounted.unpriced + unaccounted.unmetered > 0;

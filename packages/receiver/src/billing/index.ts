@@ -9,6 +9,8 @@ export { invoiceText } from './invoice-text.js';
 export { loadBudgets } from './budget-report.js';
 export { budgetStatus, projectedNanos, type BudgetStatus } from './budget-status.js';
 export { ClientDirectory, type ClientBilling } from './client-billing.js';
+export { scopedBudgets, type ScopedBudget } from './scoped-budget.js';
+export type { ListedBudget } from './scoped-budget-monitor.js';
 export { listClients, syncClients, type ClientRecord } from './clients-table.js';
 export { periodAt, periodFromLabel, previousPeriod, type BillingPeriod } from './billing-period.js';
 export { signature } from './webhook-delivery.js';

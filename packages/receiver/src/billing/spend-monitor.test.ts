@@ -8,7 +8,7 @@ import { ClientDirectory } from './client-billing.js';
 import { SpendMonitor } from './spend-monitor.js';
 
 const call = (client: string, timestamp: string, cost: string, priced: 0 | 1 = 1): StoredCall => ({
-  timestamp, trace_id: 't', span_id: 's', client_id: client, provider: 'openai', request_model: 'gpt-x', response_model: '', cost_nanos: cost, priced, metered: 1,
+  timestamp, trace_id: 't', span_id: 's', client_id: client, project: '', feature: '', app: '', provider: 'openai', request_model: 'gpt-x', response_model: '', cost_nanos: cost, priced, metered: 1,
 });
 
 async function monitor() {

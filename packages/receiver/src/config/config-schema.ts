@@ -4,6 +4,7 @@ import { reconcileConfigSchema } from '../reconcile/reconcile-config.js';
 import { limitsSchema, MAX_SPAN_AGE_DAYS } from '../normalize/plausibility.js';
 import { atMostDecimals, crossFieldRules, MAX_BUDGET_USD } from './config-rules.js';
 import { planRules, planSchema } from '../billing/plan-schema.js';
+import { budgetScopeSchema, scopeKey } from './budget-scope.js';
 
 /** A client id as it appears in tokenledger.client.id: printable, no separators that break tokens or paths. */
 const clientId = z
@@ -44,6 +45,12 @@ const clientSchema = z
     /** How the client is billed (docs/billing.md "Plans"); without it, cost plus markup_pct. */
     plan: planSchema.optional(),
   })
+  .strict();
+
+/** A budget on a scope beyond one client (docs/budgets.md): the budget fields a client takes. */
+const scopedBudgetSchema = clientSchema
+  .pick({ monthly_budget_usd: true, alert_thresholds_pct: true, hard_cap: true, webhook_url: true, period_start_day: true, webhook_format: true, webhook_secret: true })
+  .extend({ scope: budgetScopeSchema(clientId), name: z.string().min(1).max(200).optional(), monthly_budget_usd: clientSchema.shape.monthly_budget_usd.unwrap() })
   .strict();
 
 const alertsSchema = z
@@ -109,6 +116,7 @@ export type PortalConfig = z.infer<typeof portalSchema>;
 export const fileConfigSchema = z
   .object({
     clients: z.array(clientSchema).default([]),
+    budgets: z.array(scopedBudgetSchema).default([]),
     pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
     attribution: attributionSchema.default({ client_keys: [] }),
     settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
@@ -130,12 +138,22 @@ export const fileConfigSchema = z
       seen.add(c.id);
       planRules(c, ['clients', i], ctx);
     });
+    const scopes = new Set<string>();
+    cfg.budgets.forEach((b, i) => {
+      const key = scopeKey(b.scope);
+      if (scopes.has(key)) ctx.addIssue({ code: 'custom', path: ['budgets', i, 'scope'], message: `duplicate scope ${key}: one budget per scope` });
+      scopes.add(key);
+      const scope = b.scope;
+      const own = scope !== 'account' && Object.keys(scope).length === 1 ? cfg.clients.find((c) => c.id === scope.client && c.monthly_budget_usd !== undefined) : undefined;
+      if (own) ctx.addIssue({ code: 'custom', path: ['budgets', i, 'scope'], message: `client "${own.id}" already has a budget (clients[].monthly_budget_usd): one budget per scope` });
+    });
   })
   .transform((cfg) => ({ ...cfg, limits: { ...cfg.limits, max_span_age_days: cfg.limits.max_span_age_days ?? Math.min(cfg.retention_days, MAX_SPAN_AGE_DAYS) } }));
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type ClientConfig = FileConfig['clients'][number];
 export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type ScopedBudgetConfig = FileConfig['budgets'][number];
 
 const tokenList = z
   .string()

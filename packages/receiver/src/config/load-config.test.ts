@@ -111,3 +111,32 @@ describe('invoice currency', () => {
     expect(() => parseFileConfig('clients:\n  - id: acme\n    invoice_currency: { code: euro, usd_rate: 1 }\n', 'x')).toThrow(/invoice_currency\.code/);
   });
 });
+
+describe('scoped budgets', () => {
+  const budgets = (lines: string) => parseFileConfig(`clients:\n  - id: acme\n    monthly_budget_usd: 5\nbudgets:\n${lines}`, 'tokenledger.yaml');
+
+  it('reads account and object scopes with the budget fields of a client, keys in a fixed order', () => {
+    const cfg = budgets(`  - { scope: account, monthly_budget_usd: 5000.000000001, alert_thresholds_pct: [80, 100], webhook_url: https://hooks.example.com/ops }
+  - { scope: { project: chatbot, client: acme }, monthly_budget_usd: 100, hard_cap: true, period_start_day: 15 }
+`);
+    expect(cfg.budgets).toEqual([
+      { scope: 'account', monthly_budget_usd: 5000.000000001, alert_thresholds_pct: [80, 100], hard_cap: false, webhook_url: 'https://hooks.example.com/ops' },
+      { scope: { client: 'acme', project: 'chatbot' }, monthly_budget_usd: 100, alert_thresholds_pct: [50, 80, 100], hard_cap: true, period_start_day: 15 },
+    ]);
+    expect(Object.keys(cfg.budgets[1]!.scope)).toEqual(['client', 'project']);
+  });
+
+  it.each([
+    ['  - { scope: { team: ops }, monthly_budget_usd: 1 }\n', /budgets\[0\]\.scope: unknown scope key "team" \(a scope names any of client, project, feature, app\)/],
+    ['  - { scope: {}, monthly_budget_usd: 1 }\n', /budgets\[0\]\.scope: an empty scope: name at least one of client, project, feature, app, or write "account"/],
+    ['  - { scope: everything, monthly_budget_usd: 1 }\n', /budgets\[0\]\.scope: expected "account" or an object of client, project, feature, app/],
+    ['  - { scope: { feature: a }, monthly_budget_usd: 1 }\n  - { scope: { feature: a }, monthly_budget_usd: 2 }\n', /budgets\[1\]\.scope: duplicate scope \{"feature":"a"\}: one budget per scope/],
+    ['  - { scope: { client: acme }, monthly_budget_usd: 1 }\n', /budgets\[0\]\.scope: client "acme" already has a budget/],
+    ['  - { scope: { client: "a b" }, monthly_budget_usd: 1 }\n', /budgets\[0\]\.scope\.client: letters, digits/],
+    ['  - { scope: account }\n', /budgets\[0\]\.monthly_budget_usd/],
+    ['  - { scope: account, monthly_budget_usd: 0.0000000001 }\n', /budgets\[0\]\.monthly_budget_usd: at most 9 decimal places/],
+    ['  - { scope: account, monthly_budget_usd: 1, markup_pct: 3 }\n', /unknown key budgets\[0\]\.markup_pct/],
+  ])('refuses a bad budget with the key named: %s', (lines, message) => {
+    expect(() => budgets(lines)).toThrow(message);
+  });
+});

@@ -38,6 +38,10 @@ export class PendingCallEncoder implements CallSink {
       trace_id: row.trace_id,
       span_id: row.span_id,
       client_id: row.client_id,
+      // For scoped budgets (billing/scope-spend.ts).
+      project: row.project,
+      feature: row.feature,
+      app: row.app,
       provider: row.provider,
       request_model: row.request_model,
       response_model: row.response_model,

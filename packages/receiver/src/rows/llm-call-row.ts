@@ -59,7 +59,7 @@ export interface CallRow {
 /** What plugins see of each stored call (onStored): enough for spend, budgets and alerts. */
 export type StoredCall = Pick<
   CallRow,
-  'timestamp' | 'trace_id' | 'span_id' | 'client_id' | 'provider' | 'request_model' | 'response_model' | 'cost_nanos' | 'priced' | 'metered'
+  'timestamp' | 'trace_id' | 'span_id' | 'client_id' | 'project' | 'feature' | 'app' | 'provider' | 'request_model' | 'response_model' | 'cost_nanos' | 'priced' | 'metered'
 >;
 
 export function callKey(row: Pick<CallRow, 'trace_id' | 'span_id'>): string {
