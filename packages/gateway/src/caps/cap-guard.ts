@@ -17,7 +17,7 @@ export interface CapGuardDeps {
   unstored: UnstoredSpend;
   rates: RateWindow;
   now(): number;
-  /** The budget could not be read and no earlier answer is known: the call goes through. */
+  /** The budget could not be read and no earlier answer is known: throws to refuse the call, else it goes through. */
   onBudgetUnavailable(client: string, error: unknown): void;
 }
 

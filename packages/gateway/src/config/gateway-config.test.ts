@@ -17,6 +17,7 @@ describe('parseGatewayConfig', () => {
       keys: [],
       providerKeys: {},
       budgetMaxAgeMs: 5000,
+      budgetUnavailable: 'refuse_hard_capped',
       drainMs: 30_000,
     });
   });

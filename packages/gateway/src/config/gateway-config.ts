@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUDGET_UNAVAILABLE_POLICIES, type BudgetUnavailablePolicy } from '../caps/budget-unavailable.js';
 import { GatewayConfigError } from '../errors.js';
 
 const upstreamSchema = z.object({ base_url: z.url() }).strict();
@@ -38,6 +39,8 @@ export const gatewaySectionSchema = z
     keys: z.array(keySchema).default([]),
     /** How old a budget answer from the receiver may be before it is asked again (docs/gateway.md "Caps"). */
     budget_max_age_seconds: z.number().min(0).max(300).default(5),
+    /** Who is served while the receiver's budget API does not answer and no earlier answer is known. */
+    budget_unavailable: z.enum(BUDGET_UNAVAILABLE_POLICIES).default('refuse_hard_capped'),
     /** In-flight calls get this long to finish on SIGTERM before their connections are cut. */
     drain_seconds: z.number().int().min(0).max(3600).default(30),
   })
@@ -82,6 +85,7 @@ export interface GatewayConfig {
   /** The real provider keys, sent upstream in place of a virtual key. */
   providerKeys: Partial<Record<ProviderName, string>>;
   budgetMaxAgeMs: number;
+  budgetUnavailable: BudgetUnavailablePolicy;
   drainMs: number;
 }
 
@@ -128,6 +132,7 @@ export function parseGatewayConfig(section: unknown, env: Record<string, string 
       ...(e.GEMINI_API_KEY ? { gemini: e.GEMINI_API_KEY } : {}),
     },
     budgetMaxAgeMs: Math.round(g.budget_max_age_seconds * 1000),
+    budgetUnavailable: g.budget_unavailable,
     drainMs: g.drain_seconds * 1000,
   };
 }

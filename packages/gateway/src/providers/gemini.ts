@@ -4,7 +4,7 @@ import { header, int, parseJsonObject, type ProviderAdapter } from './provider.j
 const ROUTE = /^\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 /** google.rpc.Code names for the statuses the gateway itself answers with. */
-const RPC_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 429: 'RESOURCE_EXHAUSTED', 502: 'UNAVAILABLE' };
+const RPC_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 429: 'RESOURCE_EXHAUSTED', 502: 'UNAVAILABLE', 503: 'UNAVAILABLE' };
 
 export const geminiAdapter: ProviderAdapter = {
   name: 'gemini',

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Pricer } from '@tokenledger/pricing';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { BudgetSource } from '../caps/budget-source.js';
+import { budgetUnavailableError, refusedWithoutBudget } from '../caps/budget-unavailable.js';
 import { CapGuard } from '../caps/cap-guard.js';
 import { RateWindow } from '../caps/rate-window.js';
 import { UnstoredSpend } from '../caps/unstored-spend.js';
@@ -32,6 +33,12 @@ export interface GatewayOptions {
   now?: () => number;
   /** Finished spans wait at most this long for their batch (default 1000 ms). */
   spanDelayMs?: number;
+  /**
+   * Clients whose budget is a hard cap in the receiver's config (`clients[].hard_cap`, the same
+   * tokenledger.yaml): refused under `budget_unavailable: refuse_hard_capped` while their budget
+   * cannot be read.
+   */
+  hardCappedClients?: Iterable<string>;
 }
 
 function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, port: number): Promise<{ server: Server; port: number }> {
@@ -49,6 +56,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const inFlight = new InFlight();
   const metrics = createGatewayMetrics(() => inFlight.count);
   const unstored = new UnstoredSpend();
+  const hardCapped = new Set(options.hardCappedClients);
   const spans = createSpanPipeline({
     receiverUrl: config.receiverUrl,
     ingestToken: config.ingestToken,
@@ -68,8 +76,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     rates: new RateWindow(),
     now,
     onBudgetUnavailable(client, error) {
-      metrics.budgetUnavailable.inc();
-      log.write(`gateway: budget of "${client}" unavailable (${(error as Error).message}); call let through\n`);
+      const refused = refusedWithoutBudget(config.budgetUnavailable, hardCapped, client);
+      metrics.budgetUnavailable.inc({ outcome: refused ? 'refused' : 'served' });
+      log.write(`gateway: budget of "${client}" unavailable (${(error as Error).message}); call ${refused ? 'refused' : 'let through'}\n`);
+      if (refused) throw budgetUnavailableError(client);
     },
   });
   const keys = new VirtualKeys(config.keys);
