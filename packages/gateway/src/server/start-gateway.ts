@@ -73,7 +73,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const guard = new CapGuard({
     budgets: new BudgetSource({ receiverUrl: config.receiverUrl, apiToken: config.apiToken, maxAgeMs: config.budgetMaxAgeMs, now }),
     unstored,
-    rates: new RateWindow(),
+    rates: new RateWindow(config.replicas),
     now,
     onBudgetUnavailable(client, error) {
       const refused = refusedWithoutBudget(config.budgetUnavailable, hardCapped, client);
