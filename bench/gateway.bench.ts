@@ -7,7 +7,7 @@
  * bench process. The machine is shared with other work: the figures are noisy; say so.
  *
  * GATEWAY_BENCH_BEFORE=<dir of another checkout> also runs that checkout's bench/gateway-server.ts
- * (e.g. `git archive main | tar -x -C /tmp/before && (cd /tmp/before && pnpm install --offline)`),
+ * (e.g. `mkdir /tmp/before && git archive <ref> | tar -x -C /tmp/before && (cd /tmp/before && pnpm install --offline)`),
  * timed in the same rounds as direct and current: a before/after measured under the same load.
  * GATEWAY_BENCH_PROF=<dir> writes a CPU profile of the current gateway there.
  */
