@@ -5,12 +5,17 @@
  * and sends its spans to a fake receiver that acknowledges every export, so the batch processor
  * and the OTLP protobuf exporter do their real work. The client and the fake upstream share the
  * bench process. The machine is shared with other work: the figures are noisy; say so.
+ *
+ * GATEWAY_BENCH_BEFORE=<dir of another checkout> also runs that checkout's bench/gateway-server.ts
+ * (e.g. `mkdir /tmp/before && git archive <ref> | tar -x -C /tmp/before && (cd /tmp/before && pnpm install --offline)`),
+ * timed in the same rounds as direct and current: a before/after measured under the same load.
+ * GATEWAY_BENCH_PROF=<dir> writes a CPU profile of the current gateway there.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const usage = { prompt_tokens: 1200, completion_tokens: 40, total_tokens: 1240, prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens_details: { reasoning_tokens: 0 } };
 const completion = JSON.stringify({ id: 'c1', object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage });
@@ -60,18 +65,24 @@ async function call(url: string, body: string): Promise<[number, number]> {
   return [first, Number(process.hrtime.bigint() - t0) / 1000];
 }
 
-async function timings(url: string, body: string, n: number): Promise<{ first: number[]; total: number[] }> {
-  const first: number[] = [];
-  const total: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const [f, t] = await call(url, body);
-    first.push(f);
-    total.push(t);
-  }
-  return { first: first.sort((a, b) => a - b), total: total.sort((a, b) => a - b) };
+interface Timings {
+  first: number[];
+  total: number[];
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+async function timings(url: string, body: string, n: number, into: Timings = { first: [], total: [] }): Promise<Timings> {
+  for (let i = 0; i < n; i++) {
+    const [f, t] = await call(url, body);
+    into.first.push(f);
+    into.total.push(t);
+  }
+  return into;
+}
+
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+};
 const f = (x: number) => x.toFixed(0);
 
 async function throughput(url: string, body: string, calls: number, concurrency: number): Promise<number> {
@@ -85,66 +96,92 @@ async function throughput(url: string, body: string, calls: number, concurrency:
   return calls / ((performance.now() - t0) / 1000);
 }
 
-/** The next message from the gateway process. */
+/** The next message from a gateway process. */
 const reply = <T>(child: ChildProcess) => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
 
-function startGatewayProcess(upstreamUrl: string): ChildProcess {
-  return fork(fileURLToPath(new URL('./gateway-server.ts', import.meta.url)), [upstreamUrl], {
-    execArgv: [...process.execArgv, '--expose-gc'],
-    // The gateway imports the workspace packages by name: resolve them to their sources, as vitest does.
-    env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('../tsconfig.check.json', import.meta.url)) },
-  });
+interface Target {
+  name: string;
+  url: string;
+  child?: ChildProcess;
 }
+
+async function startGatewayProcess(name: string, root: URL, upstreamUrl: string, profile: boolean): Promise<Target> {
+  const prof = profile && process.env.GATEWAY_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GATEWAY_BENCH_PROF}`] : [];
+  const child = fork(fileURLToPath(new URL('bench/gateway-server.ts', root)), [upstreamUrl], {
+    cwd: fileURLToPath(root),
+    execArgv: [...process.execArgv, '--expose-gc', ...prof],
+    // The gateway imports the workspace packages by name: resolve them to their sources, as vitest does.
+    env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('tsconfig.check.json', root)) },
+  });
+  const { url } = await reply<{ url: string }>(child);
+  return { name, url: `${url}/openai/v1`, child };
+}
+
+const cpuOf = async (child: ChildProcess) => {
+  child.send('cpu');
+  return (await reply<{ micros: number }>(child)).micros;
+};
 
 export async function run(): Promise<void> {
   const upstream = fakeOpenAi();
   const upstreamUrl = await listen(upstream);
-  const child = startGatewayProcess(upstreamUrl);
-  const { url: gatewayUrl } = await reply<{ url: string }>(child);
-  const direct = upstreamUrl;
-  const proxied = `${gatewayUrl}/openai/v1`;
+  const before = process.env.GATEWAY_BENCH_BEFORE;
+  const gateways = [
+    ...(before ? [await startGatewayProcess('before', pathToFileURL(`${before.replace(/\/+$/, '')}/`), upstreamUrl, false)] : []),
+    await startGatewayProcess('gateway', new URL('../', import.meta.url), upstreamUrl, true),
+  ];
+  const current = gateways.at(-1)!;
+  const targets: Target[] = [{ name: 'direct', url: upstreamUrl }, ...gateways];
   const n = 2000;
+  const rounds = 4;
 
   console.log(`run at ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
-  console.log('| call | direct p50 µs | gateway p50 µs | added p50 µs | direct p99 µs | gateway p99 µs | added p99 µs |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  const names = gateways.map((g) => g.name);
+  console.log(`| call | direct p50 µs | ${names.map((g) => `${g} p50 µs | ${g} added p50 µs`).join(' | ')} | direct p99 µs | ${names.map((g) => `${g} p99 µs | ${g} added p99 µs`).join(' | ')} |`);
+  console.log(`|---|---:|${names.map(() => '---:|---:|').join('')}---:|${names.map(() => '---:|---:|').join('')}`);
   const rows: [string, string, 'total' | 'first'][] = [
     ['chat, JSON answer', plainBody, 'total'],
     ['chat stream, whole stream (5 chunks; usage chunk added and hidden)', streamBody, 'total'],
     ['chat stream, time to first byte', streamBody, 'first'],
   ];
   for (const [name, body, which] of rows) {
-    await timings(direct, body, 300);
-    await timings(proxied, body, 300);
-    const d = (await timings(direct, body, n))[which];
-    const g = (await timings(proxied, body, n))[which];
-    console.log(`| ${name} | ${f(pct(d, 50))} | ${f(pct(g, 50))} | ${f(pct(g, 50) - pct(d, 50))} | ${f(pct(d, 99))} | ${f(pct(g, 99))} | ${f(pct(g, 99) - pct(d, 99))} |`);
+    for (const t of targets) await timings(t.url, body, 300);
+    // Rounds interleave the targets, so a change of the machine's load falls on all of them alike.
+    const measured = targets.map(() => ({ first: [], total: [] }) as Timings);
+    for (let round = 0; round < rounds; round++) for (const [i, t] of targets.entries()) await timings(t.url, body, n / rounds, measured[i]);
+    const [d, ...g] = measured.map((m) => m[which]);
+    const cells = (p: number) => g.map((x) => `${f(pct(x, p))} | ${f(pct(x, p) - pct(d!, p))}`).join(' | ');
+    console.log(`| ${name} | ${f(pct(d!, 50))} | ${cells(50)} | ${f(pct(d!, 99))} | ${cells(99)} |`);
   }
-  console.log(`(${n} sequential calls per case after 300 warm-up calls, keep-alive connections)`);
+  console.log(`(${n} sequential calls per case and target after 300 warm-up calls, in ${rounds} interleaved rounds, keep-alive connections)`);
 
-  console.log('\n| streamed calls, 16 in flight | direct req/s | through the gateway req/s |');
-  console.log('|---|---:|---:|');
-  const cpu = async () => {
-    child.send('cpu');
-    return (await reply<{ micros: number }>(child)).micros;
-  };
-  const dRate = await throughput(direct, streamBody, 5000, 16);
-  const cpuBefore = await cpu();
-  const gRate = await throughput(proxied, streamBody, 5000, 16);
-  const cpuPerCall = ((await cpu()) - cpuBefore) / 5000;
-  console.log(`| 5,000 calls | ${f(dRate)} | ${f(gRate)} |`);
-  // CPU time is what the gateway itself spends, and depends far less on the machine's load than the wall clock.
-  console.log(`\ngateway CPU time per streamed call (user + system, spans exported included): ${f(cpuPerCall)} µs`);
+  console.log(`\n| streamed calls, 16 in flight, 5 interleaved rounds | ${targets.map((t) => `${t.name} req/s`).join(' | ')} | ${names.map((g) => `${g} CPU µs per call`).join(' | ')} |`);
+  console.log(`|---|${targets.map(() => '---:|').join('')}${names.map(() => '---:|').join('')}`);
+  // In rounds, like the latency cases: each target's rate is its calls over its own time.
+  const seconds = targets.map(() => 0);
+  const cpu = gateways.map(() => 0);
+  for (let round = 0; round < 5; round++) {
+    for (const [i, t] of targets.entries()) {
+      const cpuBefore = t.child === undefined ? 0 : await cpuOf(t.child);
+      seconds[i]! += 1000 / (await throughput(t.url, streamBody, 1000, 16));
+      // CPU time is what the gateway itself spends (user + system, span export included), and depends far less on the machine's load than the wall clock.
+      if (t.child !== undefined) cpu[i - 1]! += ((await cpuOf(t.child)) - cpuBefore) / 5000;
+    }
+  }
+  const rates = seconds.map((s) => 5000 / s);
+  console.log(`| 5,000 calls | ${rates.map(f).join(' | ')} | ${cpu.map(f).join(' | ')} |`);
 
   console.log('\n| streamed calls through the gateway | gateway heap used MiB (after GC) | gateway RSS MiB |');
   console.log('|---:|---:|---:|');
   for (let done = 0; done <= 10_000; done += 2500) {
-    if (done > 0) await throughput(proxied, streamBody, 2500, 16);
-    child.send('memory');
-    const m = await reply<{ heapMiB: string; rssMiB: string }>(child);
+    if (done > 0) await throughput(current.url, streamBody, 2500, 16);
+    current.child!.send('memory');
+    const m = await reply<{ heapMiB: string; rssMiB: string }>(current.child!);
     console.log(`| ${done.toLocaleString('en-US')} | ${m.heapMiB} | ${m.rssMiB} |`);
   }
-  child.send('stop');
-  await new Promise((resolve) => child.once('exit', resolve));
+  for (const g of gateways) {
+    g.child!.send('stop');
+    await new Promise((resolve) => g.child!.once('exit', resolve));
+  }
   await new Promise((resolve) => upstream.close(resolve));
 }

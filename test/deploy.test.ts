@@ -337,6 +337,8 @@ describe('the gateway in deploy/', () => {
     const config = parseGatewayConfig(parseFileConfig(yaml, 'configmap').gateway, env, port);
     expect(new URL(config.receiverUrl).hostname).toBe('tokenledger.tokenledger.svc.cluster.local');
     expect(config.host).toBe('0.0.0.0');
+    // The replicas share each key's rpm: the count they divide by is the Deployment's.
+    expect(config.replicas).toBe((deployment.spec as unknown as { replicas: number }).replicas);
   });
 });
 

@@ -32,7 +32,7 @@ export {
 } from './budget/budget-guard.js';
 export type { BudgetStatus } from './budget/budget-status.js';
 export type { BudgetEndpoint } from './budget/fetch-budget.js';
-export { fetchScopedCaps, capsFor, capRefuses, type ScopedCap, type CallScope } from './budget/scoped-caps.js';
+export { fetchScopedCaps, capsFor, capRefuses, scopeHolds, type ScopedCap, type CallScope } from './budget/scoped-caps.js';
 export {
   TokenLedgerOtelError,
   BudgetExceededError,

@@ -11,7 +11,7 @@ const periodEnd = new Date('2026-12-01T00:00:00Z');
 function guardWith(snapshot: () => BudgetSnapshot, clock: { now: number }) {
   const unstored = new UnstoredSpend();
   const budgets = { get: async () => snapshot(), scopedCaps: async () => ({ caps: [], askedAt: 0 }) } as unknown as BudgetSource;
-  const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined });
+  const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined, onScopedBudgetsUnavailable: () => undefined });
   return { guard, unstored };
 }
 
@@ -94,7 +94,7 @@ describe('CapGuard on scoped budgets', () => {
   function guardWithCaps(caps: ScopedCap[]) {
     const unstored = new UnstoredSpend();
     const budgets = { get: async () => ({ budgetNanos: null, spentNanos: 0n, hardCap: false, periodEnd, askedAt: 0 }), scopedCaps: async () => ({ caps, askedAt: clock.now - 1 }) } as unknown as BudgetSource;
-    return { guard: new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined }), unstored };
+    return { guard: new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined, onScopedBudgetsUnavailable: () => undefined }), unstored };
   }
 
   it('reserves against every scope that holds the call, unattributed calls included, and refuses naming the scope', async () => {

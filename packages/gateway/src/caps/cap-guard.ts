@@ -1,7 +1,8 @@
+import type { CallScope } from '@tokenledger/otel';
 import { GatewayError } from '../errors.js';
 import type { VirtualKey } from '../auth/virtual-keys.js';
 import type { BudgetSource } from './budget-source.js';
-import { clientSlot, scopedRefusal, scopeSlots, secondsUntil } from './scoped-caps.js';
+import { clientSlot, GATEWAY_APP, scopedRefusal, scopeSlots, secondsUntil } from './scoped-caps.js';
 import type { RateWindow } from './rate-window.js';
 import type { UnstoredSpend } from './unstored-spend.js';
 
@@ -21,9 +22,22 @@ export interface CapGuardDeps {
   unstored: UnstoredSpend;
   rates: RateWindow;
   now(): number;
-  /** The budget could not be read and no earlier answer is known: the call goes through. */
+  /** The budget could not be read and no earlier answer is known: throws to refuse the call, else it goes through. */
   onBudgetUnavailable(client: string, error: unknown): void;
+  /**
+   * The same for the list of scoped caps, with the scope the call falls in; `counted` when the
+   * client's own budget failed too and was reported already.
+   */
+  onScopedBudgetsUnavailable(call: CallScope, error: unknown, counted: boolean): void;
 }
+
+/** How the client's own budget read ended: never a rejection, so it can wait unobserved beside the scoped read. */
+type ClientRead = 'answered' | 'served' | 'refused';
+const clientRead = (call: Admission, asked: Promise<unknown>): Promise<ClientRead> =>
+  asked.then(
+    (s) => (call.client !== undefined && s === undefined ? 'served' : 'answered'),
+    () => 'refused',
+  );
 
 /**
  * Hard caps and rpm, checked before anything is sent upstream. The budget check and the
@@ -35,7 +49,7 @@ export class CapGuard {
 
   async admit(call: Admission): Promise<void> {
     const asked = call.client === undefined ? Promise.resolve(undefined) : this.snapshot(call.client);
-    const [snapshot, scoped] = await Promise.all([asked, this.scopedCaps(asked.then((s) => call.client !== undefined && s === undefined))]);
+    const [snapshot, scoped] = await Promise.all([asked, this.scopedCaps(call, clientRead(call, asked))]);
     const now = this.deps.now();
     if (call.client !== undefined && snapshot !== undefined && snapshot.hardCap && snapshot.budgetNanos !== null) {
       const spent = snapshot.spentNanos + this.deps.unstored.pendingFor(clientSlot(call.client), snapshot.askedAt);
@@ -54,11 +68,13 @@ export class CapGuard {
   }
 
   /** The scoped caps, or none when unreadable: reported once per call, with the client's own answer's failure if both failed. */
-  private async scopedCaps(clientFailed: Promise<boolean>) {
+  private async scopedCaps(call: Admission, client: Promise<ClientRead>) {
     try {
       return await this.deps.budgets.scopedCaps();
     } catch (error) {
-      if (!(await clientFailed)) this.deps.onBudgetUnavailable('(scoped budgets)', error);
+      const read = await client;
+      // A call its client's failure refused already is not counted twice.
+      if (read !== 'refused') this.deps.onScopedBudgetsUnavailable({ client: call.client, project: call.project, feature: call.feature, app: GATEWAY_APP }, error, read === 'served');
       return undefined;
     }
   }

@@ -17,6 +17,8 @@ describe('parseGatewayConfig', () => {
       keys: [],
       providerKeys: {},
       budgetMaxAgeMs: 5000,
+      budgetUnavailable: 'refuse_hard_capped',
+      replicas: 1,
       drainMs: 30_000,
     });
   });
@@ -36,6 +38,15 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ keys: [{ client: 'acme', key_sha256: KEY }, { client: 'globex', key_sha256: KEY }] }, { OPENAI_API_KEY: 'k' })).toThrow('gateway: keys.1.key_sha256: the same key is listed twice');
     expect(() => parseGatewayConfig({ receiver_url: 'not a url' }, {})).toThrow(/^gateway: receiver_url: /);
     expect(() => parseGatewayConfig({}, { TOKENLEDGER_RECEIVER_URL: 'nope' })).toThrow(/^environment: TOKENLEDGER_RECEIVER_URL: /);
+  });
+
+  it('replicas share each key rpm: from the file or TOKENLEDGER_GATEWAY_REPLICAS; a key with fewer rpm than replicas is refused', () => {
+    const keys = [{ client: 'acme', key_sha256: KEY, rpm: 3 }];
+    expect(parseGatewayConfig({ keys, replicas: 2 }, { OPENAI_API_KEY: 'k' }).replicas).toBe(2);
+    expect(parseGatewayConfig({ keys, replicas: 2 }, { OPENAI_API_KEY: 'k', TOKENLEDGER_GATEWAY_REPLICAS: '3' }).replicas).toBe(3);
+    expect(() => parseGatewayConfig({ keys }, { OPENAI_API_KEY: 'k', TOKENLEDGER_GATEWAY_REPLICAS: '4' })).toThrow('gateway: keys.0.rpm: 3 is fewer than the 4 replicas that share it');
+    expect(() => parseGatewayConfig({}, { TOKENLEDGER_GATEWAY_REPLICAS: '0' })).toThrow(/^environment: TOKENLEDGER_GATEWAY_REPLICAS: an integer from 1 to 999/);
+    expect(() => parseGatewayConfig({ replicas: 0 }, {})).toThrow(/^gateway: replicas: /);
   });
 
   it('accepts every gateway: example in docs/gateway.md', () => {

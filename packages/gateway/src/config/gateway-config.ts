@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUDGET_UNAVAILABLE_POLICIES, type BudgetUnavailablePolicy } from '../caps/budget-unavailable.js';
 import { GatewayConfigError } from '../errors.js';
 
 const upstreamSchema = z.object({ base_url: z.url() }).strict();
@@ -38,6 +39,10 @@ export const gatewaySectionSchema = z
     keys: z.array(keySchema).default([]),
     /** How old a budget answer from the receiver may be before it is asked again (docs/gateway.md "Caps"). */
     budget_max_age_seconds: z.number().min(0).max(300).default(5),
+    /** Who is served while the receiver's budget API does not answer and no earlier answer is known. */
+    budget_unavailable: z.enum(BUDGET_UNAVAILABLE_POLICIES).default('refuse_hard_capped'),
+    /** Gateway replicas behind one balancer: each allows a key rpm / replicas (docs/gateway.md "Caps"). */
+    replicas: z.number().int().min(1).max(1000).default(1),
     /** In-flight calls get this long to finish on SIGTERM before their connections are cut. */
     drain_seconds: z.number().int().min(0).max(3600).default(30),
   })
@@ -59,6 +64,11 @@ export const gatewayEnvSchema = z.object({
   TOKENLEDGER_RECEIVER_INGEST_TOKEN: z.string().min(1).optional(),
   TOKENLEDGER_RECEIVER_API_TOKEN: z.string().min(1).optional(),
   TOKENLEDGER_GATEWAY_HOST: z.string().min(1).optional(),
+  TOKENLEDGER_GATEWAY_REPLICAS: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'an integer from 1 to 999')
+    .transform(Number)
+    .optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
@@ -82,6 +92,9 @@ export interface GatewayConfig {
   /** The real provider keys, sent upstream in place of a virtual key. */
   providerKeys: Partial<Record<ProviderName, string>>;
   budgetMaxAgeMs: number;
+  budgetUnavailable: BudgetUnavailablePolicy;
+  /** How many gateways share each key's rpm. */
+  replicas: number;
   drainMs: number;
 }
 
@@ -103,6 +116,10 @@ export function parseGatewayConfig(section: unknown, env: Record<string, string 
   const g = file.data;
   const e = vars.data;
   const keys = g.keys.map((k) => ({ client: k.client, keySha256: k.key_sha256, rpm: k.rpm }));
+  const replicas = e.TOKENLEDGER_GATEWAY_REPLICAS ?? g.replicas;
+  const starved = g.keys.findIndex((k) => k.rpm !== undefined && k.rpm < replicas);
+  // Each replica allows rpm / replicas; below one call a minute the key could never be used.
+  if (starved !== -1) throw new GatewayConfigError(`gateway: keys.${starved}.rpm: ${g.keys[starved]!.rpm} is fewer than the ${replicas} replicas that share it (each allows rpm / replicas)`);
   if (keys.length > 0) {
     const missing = (['openai', 'anthropic', 'gemini'] as const).filter((p) => !e[providerKeyVar[p]]);
     // With virtual keys the caller has no provider key to send: a provider without ours cannot work.
@@ -128,6 +145,8 @@ export function parseGatewayConfig(section: unknown, env: Record<string, string 
       ...(e.GEMINI_API_KEY ? { gemini: e.GEMINI_API_KEY } : {}),
     },
     budgetMaxAgeMs: Math.round(g.budget_max_age_seconds * 1000),
+    budgetUnavailable: g.budget_unavailable,
+    replicas,
     drainMs: g.drain_seconds * 1000,
   };
 }

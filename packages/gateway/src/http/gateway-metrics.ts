@@ -11,7 +11,7 @@ export function createGatewayMetrics(inFlight: () => number) {
   });
   const refused = new Counter({
     name: 'tokenledger_gateway_refused_total',
-    help: 'Calls refused before anything was sent upstream, by reason (budget_exceeded, rate_limit_exceeded, unknown_key, bad_request)',
+    help: 'Calls refused before anything was sent upstream, by reason (budget_exceeded, budget_unavailable, rate_limit_exceeded, unknown_key, bad_request)',
     labelNames: ['provider', 'reason'] as const,
     registers: [registry],
   });
@@ -24,7 +24,8 @@ export function createGatewayMetrics(inFlight: () => number) {
   });
   const budgetUnavailable = new Counter({
     name: 'tokenledger_gateway_budget_unavailable_total',
-    help: 'Calls let through because the receiver budget API could not be read and no earlier answer was known',
+    help: 'Calls whose budget could not be read from the receiver with no earlier answer known, by outcome (served, refused) under gateway.budget_unavailable',
+    labelNames: ['outcome'] as const,
     registers: [registry],
   });
   new Gauge({

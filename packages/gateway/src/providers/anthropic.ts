@@ -1,5 +1,5 @@
 import { messageStreamReader, readMessage } from '@tokenledger/otel';
-import { bearer, int, parseJsonObject, str, type ProviderAdapter } from './provider.js';
+import { bearer, header, int, parseJsonObject, str, type ProviderAdapter } from './provider.js';
 
 export const anthropicAdapter: ProviderAdapter = {
   name: 'anthropic',
@@ -21,10 +21,10 @@ export const anthropicAdapter: ProviderAdapter = {
       hideUsage: false,
     };
   },
-  presentedKey: (req) => req.headers.get('x-api-key') ?? bearer(req.headers),
+  presentedKey: (req) => header(req.headers, 'x-api-key') ?? bearer(req.headers),
   setKey(req, key) {
-    req.headers.delete('authorization');
-    req.headers.set('x-api-key', key);
+    delete req.headers.authorization;
+    req.headers['x-api-key'] = key;
   },
   // https://docs.anthropic.com/en/api/errors: {"type": "error", "error": {type, message}}
   errorBody: (type, message) => ({ type: 'error', error: { type, message } }),

@@ -1,10 +1,10 @@
 import { generateContentStreamReader, readGenerateContent } from '@tokenledger/otel';
-import { int, parseJsonObject, type ProviderAdapter } from './provider.js';
+import { header, int, parseJsonObject, type ProviderAdapter } from './provider.js';
 
 const ROUTE = /^\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 /** google.rpc.Code names for the statuses the gateway itself answers with. */
-const RPC_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 429: 'RESOURCE_EXHAUSTED', 502: 'UNAVAILABLE' };
+const RPC_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 429: 'RESOURCE_EXHAUSTED', 502: 'UNAVAILABLE', 503: 'UNAVAILABLE' };
 
 export const geminiAdapter: ProviderAdapter = {
   name: 'gemini',
@@ -29,10 +29,10 @@ export const geminiAdapter: ProviderAdapter = {
       hideUsage: false,
     };
   },
-  presentedKey: (req) => req.headers.get('x-goog-api-key') ?? req.url.searchParams.get('key') ?? undefined,
+  presentedKey: (req) => header(req.headers, 'x-goog-api-key') ?? req.url.searchParams.get('key') ?? undefined,
   setKey(req, key) {
     req.url.searchParams.delete('key');
-    req.headers.set('x-goog-api-key', key);
+    req.headers['x-goog-api-key'] = key;
   },
   // https://ai.google.dev/gemini-api/docs/troubleshooting: {"error": {code, message, status}}; `type` is the gateway's reason.
   errorBody: (type, message, status) => ({ error: { code: status, message, status: RPC_STATUS[status] ?? 'INTERNAL', type } }),

@@ -5,4 +5,5 @@ import { openAiAdapter } from './openai.js';
 import type { ProviderAdapter } from './provider.js';
 
 export const adapters: Record<ProviderName, ProviderAdapter> = { openai: openAiAdapter, anthropic: anthropicAdapter, gemini: geminiAdapter };
-export type { MeteredCall, ProviderAdapter, UpstreamRequest } from './provider.js';
+export { header } from './provider.js';
+export type { HeaderRecord, MeteredCall, ProviderAdapter, UpstreamRequest } from './provider.js';

@@ -9,6 +9,22 @@ function extra(body: Record<string, unknown>): Attributes {
   return tier === undefined ? {} : { 'openai.request.service_tier': tier };
 }
 
+const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
+
+/**
+ * The body with `stream_options.include_usage` set. Without `stream_options` the field is spliced
+ * in after the opening brace (the body parsed as a non-empty object, so only whitespace precedes
+ * it and a member follows): the caller's bytes go upstream as written, not re-serialised.
+ */
+function withIncludeUsage(raw: Uint8Array, body: Record<string, unknown>, options: Record<string, unknown>): Uint8Array {
+  if (!('stream_options' in body)) {
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const open = bytes.indexOf(0x7b) + 1;
+    return Buffer.concat([bytes.subarray(0, open), INCLUDE_USAGE, bytes.subarray(open)]);
+  }
+  return Buffer.from(JSON.stringify({ ...body, stream_options: { ...options, include_usage: true } }));
+}
+
 /**
  * A streamed chat completion reports usage only with `stream_options.include_usage`; the gateway
  * asks for it, and hides the extra chunk (and the `usage: null` it adds to the others) from a
@@ -18,7 +34,7 @@ function chat(raw: Uint8Array, body: Record<string, unknown>): MeteredCall {
   const stream = body.stream === true;
   const options = typeof body.stream_options === 'object' && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : {};
   const hide = stream && options.include_usage !== true;
-  const sent = hide ? new TextEncoder().encode(JSON.stringify({ ...body, stream_options: { ...options, include_usage: true } })) : raw;
+  const sent = hide ? withIncludeUsage(raw, body, options) : raw;
   return {
     operation: 'chat',
     model: str(body.model),
@@ -52,7 +68,7 @@ export const openAiAdapter: ProviderAdapter = {
   },
   presentedKey: (req) => bearer(req.headers),
   setKey(req, key) {
-    req.headers.set('authorization', `Bearer ${key}`);
+    req.headers.authorization = `Bearer ${key}`;
   },
   // https://platform.openai.com/docs/guides/error-codes: {"error": {message, type, param, code}}
   errorBody: (type, message) => ({ error: { message, type, param: null, code: type } }),

@@ -20,8 +20,11 @@ export interface MeteredCall {
   hideUsage: boolean;
 }
 
+/** Header names in lower case, as node:http gives and takes them. */
+export type HeaderRecord = Record<string, string | string[] | undefined>;
+
 export interface UpstreamRequest {
-  headers: Headers;
+  headers: HeaderRecord;
   url: URL;
 }
 
@@ -54,8 +57,14 @@ export function parseJsonObject(body: Uint8Array): Record<string, unknown> | und
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 export const int = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
 
-export function bearer(headers: Headers): string | undefined {
-  const value = headers.get('authorization');
-  const match = value === null ? null : /^Bearer\s+(.+)$/i.exec(value);
+/** One header's value; a repeated header is taken as node:http joins it. */
+export function header(headers: HeaderRecord, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function bearer(headers: HeaderRecord): string | undefined {
+  const value = header(headers, 'authorization');
+  const match = value === undefined ? null : /^Bearer\s+(.+)$/i.exec(value);
   return match?.[1]?.trim();
 }

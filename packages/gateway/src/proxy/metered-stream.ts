@@ -1,10 +1,22 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { StreamReader } from '@tokenledger/otel';
 import { eventData, SseSplitter } from './sse-events.js';
 
 export type StreamEnd = 'complete' | 'aborted' | 'failed';
 
-/** A JSON-array stream (Gemini without `alt=sse`) is parsed once complete; larger than this, it is not metered. */
-const MAX_JSON_STREAM_CHARS = 32 * 1024 * 1024;
+/** A body read whole (a JSON answer, a Gemini JSON-array stream); larger than this it is forwarded but not metered. */
+const MAX_WHOLE_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads usage from an upstream body as its chunks go by, synchronously, so a chunk is handed to
+ * the caller's connection in the same turn it arrived in (nothing is queued here).
+ */
+export interface BodyMeter {
+  /** What the caller gets for this upstream chunk: the chunk itself unless events are hidden; undefined for nothing yet. */
+  push(chunk: Buffer): Buffer | undefined;
+  /** Upstream ended: reads what is left and returns what the caller is still owed. */
+  end(): Buffer | undefined;
+}
 
 function parse(text: string): unknown {
   try {
@@ -29,87 +41,64 @@ function observe(event: string, reader: StreamReader): boolean {
  */
 const withoutNullUsage = (event: string) => event.replace(/,"usage":null(?=[,}])|"usage":null,/, '');
 
-export interface MeterStreamOptions {
-  reader: StreamReader;
-  /** SSE events may be hidden or rewritten (the OpenAI include_usage case): forwarded per event. */
-  filter: boolean;
-  sse: boolean;
-  onEnd(end: StreamEnd, error?: unknown): void;
+/**
+ * A text/event-stream. Unfiltered, every upstream chunk goes on unchanged, byte for byte; filtered
+ * (the OpenAI include_usage case), whole events go on, minus those the reader hides.
+ */
+export class SseMeter implements BodyMeter {
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly splitter = new SseSplitter();
+
+  constructor(
+    private readonly reader: StreamReader,
+    /** Events may be hidden or rewritten: the caller's body differs from upstream's. */
+    readonly filter: boolean,
+  ) {}
+
+  push(chunk: Buffer): Buffer | undefined {
+    const events = this.splitter.push(this.decoder.write(chunk));
+    if (!this.filter) {
+      for (const event of events) observe(event, this.reader);
+      return chunk;
+    }
+    let out = '';
+    for (const event of events) if (observe(event, this.reader)) out += withoutNullUsage(event);
+    return out === '' ? undefined : Buffer.from(out);
+  }
+
+  end(): Buffer | undefined {
+    const rest = this.decoder.end() + this.splitter.rest();
+    // An event without its closing blank line: unfiltered, its bytes already went on.
+    if (rest === '' || !observe(rest, this.reader) || !this.filter) return undefined;
+    return Buffer.from(withoutNullUsage(rest));
+  }
 }
 
-/**
- * Forwards an upstream body as it arrives, reading usage on the side. Pull-based with no queue
- * of its own: a chunk is read from upstream only when the caller's connection takes one, and a
- * caller that goes away cancels the upstream body (which aborts the upstream request).
- * Unfiltered streams pass each upstream chunk on unchanged, byte for byte.
- */
-export function meterStream(body: ReadableStream<Uint8Array>, options: MeterStreamOptions): ReadableStream<Uint8Array> {
-  const upstream = body.getReader();
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const splitter = new SseSplitter();
-  let json = '';
-  let ended = false;
-  const end = (how: StreamEnd, error?: unknown) => {
-    if (ended) return;
-    ended = true;
-    options.onEnd(how, error);
-  };
-  /** Reads what the stream ended with; returns the text a filtered stream still owes the caller. */
-  const finish = (): string => {
-    const rest = decoder.decode() + splitter.rest();
-    let owed = '';
-    if (options.sse && rest !== '' && observe(rest, options.reader)) owed = options.filter ? withoutNullUsage(rest) : '';
-    if (!options.sse) {
-      const parsed = parse(json + rest);
-      for (const chunk of Array.isArray(parsed) ? parsed : [parsed]) if (chunk !== undefined) options.reader.onChunk(chunk);
+/** A body parsed once complete (a JSON answer or a JSON-array stream); every chunk goes on unchanged as it arrives. */
+export class WholeBodyMeter implements BodyMeter {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly onBody: (json: unknown) => void) {}
+
+  push(chunk: Buffer): Buffer {
+    if (this.size <= MAX_WHOLE_BODY_BYTES) {
+      this.parts.push(chunk);
+      this.size += chunk.length;
     }
-    end('complete');
-    return owed;
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        for (;;) {
-          let next: Awaited<ReturnType<typeof upstream.read>>;
-          try {
-            next = await upstream.read();
-          } catch (error) {
-            end((error as Error).name === 'AbortError' ? 'aborted' : 'failed', error);
-            controller.error(error);
-            return;
-          }
-          if (next.done) {
-            const owed = finish();
-            if (owed !== '') controller.enqueue(encoder.encode(owed));
-            controller.close();
-            return;
-          }
-          const text = decoder.decode(next.value, { stream: true });
-          if (!options.sse) {
-            if (json.length < MAX_JSON_STREAM_CHARS) json += text;
-            controller.enqueue(next.value);
-            return;
-          }
-          const events = splitter.push(text);
-          if (!options.filter) {
-            for (const event of events) observe(event, options.reader);
-            controller.enqueue(next.value);
-            return;
-          }
-          let out = '';
-          for (const event of events) if (observe(event, options.reader)) out += withoutNullUsage(event);
-          if (out !== '') {
-            controller.enqueue(encoder.encode(out));
-            return;
-          }
-        }
-      },
-      cancel(reason) {
-        end('aborted', reason);
-        return upstream.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+    return chunk;
+  }
+
+  end(): undefined {
+    const whole = this.size <= MAX_WHOLE_BODY_BYTES ? parse(Buffer.concat(this.parts, this.size).toString('utf8')) : undefined;
+    this.parts = [];
+    if (whole !== undefined) this.onBody(whole);
+    return undefined;
+  }
 }
+
+/** A Gemini stream without `alt=sse`: one JSON array of chunks. */
+export const jsonArrayStream = (reader: StreamReader) =>
+  new WholeBodyMeter((whole) => {
+    for (const chunk of Array.isArray(whole) ? (whole as unknown[]) : [whole]) reader.onChunk(chunk);
+  });

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { GenAiResponse } from '@tokenledger/otel';
 import type { Pricer } from '@tokenledger/pricing';
@@ -9,10 +10,11 @@ import type { UnstoredSpend } from '../caps/unstored-spend.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../http/gateway-metrics.js';
-import type { MeteredCall, ProviderAdapter } from '../providers/index.js';
+import { header, type HeaderRecord, type MeteredCall, type ProviderAdapter } from '../providers/index.js';
 import { endCallSpan, startCallSpan } from './call-span.js';
-import { meterStream, type StreamEnd } from './metered-stream.js';
-import { responseHeaders, upstreamHeaders } from './upstream-headers.js';
+import { jsonArrayStream, SseMeter, WholeBodyMeter, type BodyMeter, type StreamEnd } from './metered-stream.js';
+import type { UpstreamClient } from './upstream-client.js';
+import { isEncoded, responseHeaders, upstreamHeaders } from './upstream-headers.js';
 
 export interface ProxyDeps {
   config: GatewayConfig;
@@ -22,37 +24,55 @@ export interface ProxyDeps {
   pricer: Pricer;
   tracer: Tracer;
   metrics: GatewayMetrics;
+  upstream: UpstreamClient;
   /** Counts a call in flight until its response body is done (graceful shutdown waits for these). */
   track(): () => void;
   /** True once a shutdown began: new calls are refused with 503 while the running ones finish. */
   stopping(): boolean;
 }
 
+/** One call as the HTTP layer hands it over: `url` is the request's, normalised (no `..` segments). */
+export interface IncomingCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+}
+
+const gone = () => new GatewayError('client_disconnected', 'the caller disconnected', 499);
+
 /** Who the call is for: the virtual key fixes the client; a header naming another client is ignored. */
-function identify(deps: ProxyDeps, adapter: ProviderAdapter, request: Request, url: URL): { attribution: CallAttribution; key: VirtualKey | undefined } {
-  const attribution = readAttribution((name) => request.headers.get(name));
+function identify(deps: ProxyDeps, adapter: ProviderAdapter, headers: IncomingHttpHeaders, target: URL): { attribution: CallAttribution; key: VirtualKey | undefined } {
+  const attribution = readAttribution((name) => header(headers, name));
   if (deps.keys.passThrough) return { attribution, key: undefined };
-  const presented = adapter.presentedKey({ headers: request.headers, url });
+  const presented = adapter.presentedKey({ headers, url: target });
   const key = presented === undefined ? undefined : deps.keys.find(presented);
   if (key === undefined) throw new GatewayError('unknown_key', presented === undefined ? 'no API key sent: send your gateway key where the SDK puts its API key' : 'unknown API key', 401);
   return { attribution: { ...attribution, client: key.client }, key };
 }
 
-function upstreamUrl(deps: ProxyDeps, adapter: ProviderAdapter, url: URL): URL {
-  const target = new URL(deps.config.upstreams[adapter.name] + url.pathname.slice(adapter.prefix.length));
-  target.search = url.search;
-  return target;
-}
-
-/** Builds what goes upstream: the caller's request, its key swapped for ours in virtual-key mode. */
-function upstreamRequest(deps: ProxyDeps, adapter: ProviderAdapter, request: Request, target: URL, key: VirtualKey | undefined) {
-  const headers = upstreamHeaders(request.headers);
+/** What goes upstream: the caller's headers, its key swapped for ours in virtual-key mode. */
+function upstreamRequest(deps: ProxyDeps, adapter: ProviderAdapter, incoming: IncomingHttpHeaders, target: URL, key: VirtualKey | undefined): HeaderRecord {
+  const headers = upstreamHeaders(incoming);
   if (key !== undefined) {
     const real = deps.config.providerKeys[adapter.name];
     if (real === undefined) throw new GatewayError('config', `the gateway has no ${adapter.name} key configured`, 500);
     adapter.setKey({ headers, url: target }, real);
   }
   return headers;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      parts.push(chunk);
+      size += chunk.length;
+    });
+    req.once('end', () => resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)));
+    req.once('error', () => reject(gone()));
+    req.once('close', () => req.complete || reject(gone()));
+  });
 }
 
 class CallOutcome {
@@ -74,125 +94,125 @@ class CallOutcome {
     // Reserved calls only: a client's, or one held by a scoped budget (caps/scoped-caps.ts).
     if (this.deps.unstored.holds(id)) {
       const usage = response.usage;
-      const at = new Date();
-      const cost = usage === undefined ? 0n : costNanos(this.deps.pricer, { provider: this.adapter.genAiProvider, models: [response.model, this.call.model], usage: usageOf(usage), at, client: this.client });
+      const cost = usage === undefined ? 0n : costNanos(this.deps.pricer, { provider: this.adapter.genAiProvider, models: [response.model, this.call.model], usage: usageOf(usage), at: new Date(), client: this.client });
       this.deps.unstored.settle(id, cost);
     }
     endCallSpan(this.span, this.adapter.genAiProvider, status, response, error);
   }
 }
 
-async function send(target: URL, init: RequestInit): Promise<Response> {
+/** Sends upstream; a caller that goes away before the answer's headers cuts the upstream request. */
+async function send(deps: ProxyDeps, call: IncomingCall, target: URL, headers: HeaderRecord, body: Uint8Array | undefined): Promise<IncomingMessage> {
+  if (call.req.socket.destroyed) throw gone();
+  const upstream = deps.upstream.send(target, call.req.method ?? 'GET', headers, body);
+  const abort = () => upstream.abort();
+  call.res.once('close', abort);
   try {
-    return await fetch(target, init);
-  } catch (error) {
-    if ((init.signal as AbortSignal | undefined)?.aborted) throw error;
-    // Only the host: the URL may carry a caller's ?key= in pass-through mode.
-    throw new GatewayError('upstream_unreachable', `cannot reach the upstream at ${target.host}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 502);
+    return await upstream.response;
+  } finally {
+    call.res.off('close', abort);
   }
 }
 
-/** Forwards one call; metered calls are admitted by the caps first and produce one span. */
-export async function proxyCall(deps: ProxyDeps, adapter: ProviderAdapter, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const { attribution, key } = identify(deps, adapter, request, url);
-  const raw = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await request.arrayBuffer());
-  const call = raw === undefined ? undefined : adapter.plan(request.method, url.pathname.slice(adapter.prefix.length), raw);
-  const target = upstreamUrl(deps, adapter, url);
-  const headers = upstreamRequest(deps, adapter, request, target, key);
-  const init: RequestInit = { method: request.method, headers, signal: request.signal, redirect: 'manual' };
-  if (call === undefined) {
-    if (raw !== undefined) init.body = raw;
-    const release = deps.track();
-    const response = await send(target, init).catch((e: unknown) => {
-      release();
-      throw e;
-    });
-    return new Response(response.body === null ? null : watch(response.body, release), { status: response.status, headers: responseHeaders(response.headers) });
+/**
+ * Writes upstream's answer to the caller as its chunks arrive: each goes to the caller's socket in
+ * the turn it was read, and upstream is paused while the caller's socket is full. `done` runs
+ * once, after the last byte was handed over (span and settlement stay off the response path).
+ */
+function forward(upstream: IncomingMessage, res: ServerResponse, meter: BodyMeter | undefined, done: (end: StreamEnd) => void): void {
+  let ended = false;
+  const end = (how: StreamEnd) => {
+    if (ended) return;
+    ended = true;
+    done(how);
+  };
+  res.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream.headers, meter instanceof SseMeter && meter.filter));
+  upstream.on('data', (chunk: Buffer) => {
+    const out = meter === undefined ? chunk : meter.push(chunk);
+    if (out !== undefined && !res.write(out)) upstream.pause();
+  });
+  res.on('drain', () => upstream.resume());
+  upstream.once('end', () => {
+    res.end(meter?.end());
+    end('complete');
+  });
+  // An upstream that fails mid-body: the caller's response is cut too, as upstream cut its own.
+  upstream.on('error', () => undefined);
+  upstream.once('close', () => {
+    if (upstream.complete) return;
+    end('failed');
+    res.destroy();
+  });
+  res.once('close', () => {
+    if (ended) return;
+    end('aborted');
+    upstream.destroy();
+  });
+}
+
+/** How the answer of a metered call is read, and what was read once it ended. */
+function meterFor(call: MeteredCall, upstream: IncomingMessage): { meter: BodyMeter | undefined; result: () => GenAiResponse } {
+  const status = upstream.statusCode ?? 502;
+  // Error bodies are passed on unread; so is a body compressed despite our identity request.
+  if (status < 200 || status >= 300 || isEncoded(upstream.headers)) return { meter: undefined, result: () => ({}) };
+  const sse = (upstream.headers['content-type'] ?? '').includes('text/event-stream');
+  if (call.stream || sse) {
+    const reader = call.readStream();
+    return { meter: sse ? new SseMeter(reader, call.hideUsage) : jsonArrayStream(reader), result: () => reader.result() };
   }
-  const span = startCallSpan(deps.tracer, adapter, call, attribution, target);
-  const estimate = costNanos(deps.pricer, { provider: adapter.genAiProvider, models: [call.model], usage: estimatedUsage(raw!.byteLength, call.maxOutputTokens), at: new Date(), client: attribution.client });
+  let read: GenAiResponse = {};
+  const meter = new WholeBodyMeter((json) => {
+    try {
+      read = call.readResult(json);
+    } catch {
+      read = {};
+    }
+  });
+  return { meter, result: () => read };
+}
+
+const failure = (end: StreamEnd) => (end === 'complete' ? undefined : end === 'aborted' ? 'client_disconnected' : 'stream_failed');
+
+/** Forwards one call; metered calls are admitted by the caps first and produce one span. Resolves with the status once forwarding began. */
+export async function proxyCall(deps: ProxyDeps, adapter: ProviderAdapter, call: IncomingCall): Promise<number> {
+  const path = call.url.pathname.slice(adapter.prefix.length);
+  const target = new URL(deps.config.upstreams[adapter.name] + path + call.url.search);
+  const { attribution, key } = identify(deps, adapter, call.req.headers, target);
+  const method = call.req.method ?? 'GET';
+  const raw = method === 'GET' || method === 'HEAD' ? undefined : await readBody(call.req);
+  const metered = raw === undefined ? undefined : adapter.plan(method, path, raw);
+  const headers = upstreamRequest(deps, adapter, call.req.headers, target, key);
+  if (metered === undefined) {
+    const release = deps.track();
+    try {
+      const upstream = await send(deps, call, target, headers, raw);
+      forward(upstream, call.res, undefined, release);
+      return upstream.statusCode ?? 502;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  const span = startCallSpan(deps.tracer, adapter, metered, attribution, target);
+  const estimate = costNanos(deps.pricer, { provider: adapter.genAiProvider, models: [metered.model], usage: estimatedUsage(raw!.byteLength, metered.maxOutputTokens), at: new Date(), client: attribution.client });
   await deps.guard.admit({ id: span.spanContext().spanId, client: attribution.client, project: attribution.project, feature: attribution.feature, key, estimateNanos: estimate });
-  init.body = call.body;
-  const outcome = new CallOutcome(deps, adapter, call, span, attribution.client);
+  const outcome = new CallOutcome(deps, adapter, metered, span, attribution.client);
   const release = deps.track();
   const started = performance.now();
-  let response: Response;
+  let upstream: IncomingMessage;
   try {
-    response = await send(target, init);
+    upstream = await send(deps, call, target, headers, metered.body);
   } catch (error) {
-    outcome.finish(502, {}, error instanceof GatewayError ? 'upstream_unreachable' : 'client_disconnected');
+    outcome.finish(502, {}, error instanceof GatewayError && error.code === 'upstream_unreachable' ? 'upstream_unreachable' : 'client_disconnected');
     release();
     throw error;
   }
   deps.metrics.upstreamSeconds.observe({ provider: adapter.name }, (performance.now() - started) / 1000);
-  return meteredResponse(response, call, outcome, release);
-}
-
-async function meteredResponse(response: Response, call: MeteredCall, outcome: CallOutcome, release: () => void): Promise<Response> {
-  const headers = responseHeaders(response.headers);
-  const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-  if (response.ok && response.body !== null && (call.stream || sse)) {
-    const reader = call.readStream();
-    const body = meterStream(response.body, {
-      reader,
-      filter: sse && call.hideUsage,
-      sse,
-      onEnd(end: StreamEnd) {
-        outcome.finish(response.status, reader.result(), end === 'complete' ? undefined : end === 'aborted' ? 'client_disconnected' : 'stream_failed');
-        release();
-      },
-    });
-    return new Response(body, { status: response.status, headers });
-  }
-  try {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    outcome.finish(response.status, response.ok ? readJson(call, bytes) : {});
-    return new Response(bytes, { status: response.status, headers });
-  } catch (error) {
-    outcome.finish(response.status, {}, 'client_disconnected');
-    throw error;
-  } finally {
+  const status = upstream.statusCode ?? 502;
+  const { meter, result } = meterFor(metered, upstream);
+  forward(upstream, call.res, meter, (end) => {
+    outcome.finish(status, result(), failure(end));
     release();
-  }
-}
-
-function readJson(call: MeteredCall, bytes: Uint8Array): GenAiResponse {
-  try {
-    return call.readResult(JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')));
-  } catch {
-    return {};
-  }
-}
-
-/** Passes an unmetered body through, calling `release` once it is done or abandoned. */
-function watch(body: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
-  let released = false;
-  const once = () => {
-    if (released) return;
-    released = true;
-    release();
-  };
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const next = await reader.read();
-          if (next.done) {
-            once();
-            controller.close();
-          } else controller.enqueue(next.value);
-        } catch (error) {
-          once();
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        once();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  });
+  return status;
 }

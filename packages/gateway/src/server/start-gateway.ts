@@ -1,14 +1,17 @@
-import type { Server as HttpServer } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Pricer } from '@tokenledger/pricing';
+import type { CallScope } from '@tokenledger/otel';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { BudgetSource } from '../caps/budget-source.js';
+import { budgetUnavailableError, refusedWithoutBudget, scopedBudgetUnavailableError, scopedRefusedWithoutBudget } from '../caps/budget-unavailable.js';
 import { CapGuard } from '../caps/cap-guard.js';
 import { RateWindow } from '../caps/rate-window.js';
 import { UnstoredSpend } from '../caps/unstored-spend.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { createGatewayApp, type GatewayLog } from '../http/gateway-app.js';
+import { createGatewayHandler, type GatewayLog } from '../http/gateway-handler.js';
 import { createGatewayMetrics } from '../http/gateway-metrics.js';
+import { UpstreamClient } from '../proxy/upstream-client.js';
 import { createSpanPipeline } from '../spans/span-pipeline.js';
 import { InFlight } from './in-flight.js';
 
@@ -31,12 +34,21 @@ export interface GatewayOptions {
   now?: () => number;
   /** Finished spans wait at most this long for their batch (default 1000 ms). */
   spanDelayMs?: number;
+  /**
+   * Clients whose budget is a hard cap in the receiver's config (`clients[].hard_cap`, the same
+   * tokenledger.yaml): refused under `budget_unavailable: refuse_hard_capped` while their budget
+   * cannot be read.
+   */
+  hardCappedClients?: Iterable<string>;
+  /** Scopes of the config's `budgets:` that are hard caps, refused on the same terms while the list cannot be read. */
+  hardCappedScopes?: readonly ('account' | CallScope)[];
 }
 
-function listen(app: { fetch: (r: Request) => Response | Promise<Response> }, host: string, port: number): Promise<{ server: ServerType; port: number }> {
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, port: number): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => resolve({ server, port: info.port }));
+    const server = createServer(handler);
     server.once('error', reject);
+    server.listen(port, host, () => resolve({ server, port: (server.address() as AddressInfo).port }));
   });
 }
 
@@ -47,6 +59,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const inFlight = new InFlight();
   const metrics = createGatewayMetrics(() => inFlight.count);
   const unstored = new UnstoredSpend();
+  const hardCapped = new Set(options.hardCappedClients);
   const spans = createSpanPipeline({
     receiverUrl: config.receiverUrl,
     ingestToken: config.ingestToken,
@@ -63,17 +76,27 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const guard = new CapGuard({
     budgets: new BudgetSource({ receiverUrl: config.receiverUrl, apiToken: config.apiToken, maxAgeMs: config.budgetMaxAgeMs, now }),
     unstored,
-    rates: new RateWindow(),
+    rates: new RateWindow(config.replicas),
     now,
     onBudgetUnavailable(client, error) {
-      metrics.budgetUnavailable.inc();
-      log.write(`gateway: budget of "${client}" unavailable (${(error as Error).message}); call let through\n`);
+      const refused = refusedWithoutBudget(config.budgetUnavailable, hardCapped, client);
+      metrics.budgetUnavailable.inc({ outcome: refused ? 'refused' : 'served' });
+      log.write(`gateway: budget of "${client}" unavailable (${(error as Error).message}); call ${refused ? 'refused' : 'let through'}\n`);
+      if (refused) throw budgetUnavailableError(client);
+    },
+    onScopedBudgetsUnavailable(call, error, counted) {
+      const refused = scopedRefusedWithoutBudget(config.budgetUnavailable, options.hardCappedScopes ?? [], call);
+      if (counted && !refused) return;
+      metrics.budgetUnavailable.inc({ outcome: refused ? 'refused' : 'served' });
+      log.write(`gateway: scoped budgets unavailable (${(error as Error).message}); call ${refused ? 'refused' : 'let through'}\n`);
+      if (refused) throw scopedBudgetUnavailableError();
     },
   });
   const keys = new VirtualKeys(config.keys);
   const stopping = { value: false };
-  const app = createGatewayApp({ config, keys, guard, unstored, pricer: options.pricer, tracer: spans.tracer, metrics, track: () => inFlight.start(), stopping: () => stopping.value }, log);
-  const { server, port } = await listen(app, config.host, config.port);
+  const upstream = new UpstreamClient();
+  const deps = { config, keys, guard, unstored, pricer: options.pricer, tracer: spans.tracer, metrics, upstream, track: () => inFlight.start(), stopping: () => stopping.value };
+  const { server, port } = await listen(createGatewayHandler(deps, log), config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.write(`tokenledger gateway listening on ${url} (${keys.passThrough ? 'pass-through mode: callers send their own provider keys' : `${config.keys.length} virtual keys`}; spans to ${config.receiverUrl})\n`);
   return {
@@ -89,13 +112,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       if (!drained) log.write(`gateway: ${inFlight.count} calls still running after ${config.drainMs / 1000}s; closing their connections\n`);
       // A call counts as done when its last byte is handed to the connection, just before the
       // response ends: the connection gets a moment to finish before being cut.
-      const http = server as HttpServer;
-      const idle = setInterval(() => http.closeIdleConnections(), 20);
-      const cut = setTimeout(() => http.closeAllConnections(), drained ? 1000 : 0);
-      http.closeIdleConnections();
+      const idle = setInterval(() => server.closeIdleConnections(), 20);
+      const cut = setTimeout(() => server.closeAllConnections(), drained ? 1000 : 0);
+      server.closeIdleConnections();
       await closed;
       clearInterval(idle);
       clearTimeout(cut);
+      upstream.close();
       await spans.shutdown();
     },
   };

@@ -81,7 +81,9 @@ export function createSpanPipeline(options: SpanPipelineOptions): SpanPipeline {
       await exporter.settled();
     },
     async shutdown() {
-      await provider.forceFlush();
+      // A failed export rejects the flush; it is already reported (onExported, not stored), and a
+      // receiver that is down must not turn a graceful stop into a crash.
+      await provider.forceFlush().catch(() => undefined);
       await exporter.settled();
       await provider.shutdown();
     },

@@ -65,9 +65,14 @@ export async function fetchScopedCaps(endpoint: BudgetEndpoint): Promise<ScopedC
   return caps ?? [];
 }
 
-/** The caps whose scope holds the call: `account` always, an object when every key it names equals the call's. */
+/** Whether a scope holds the call: `account` always, an object when every key it names equals the call's. */
+export function scopeHolds(scope: 'account' | CallScope, call: CallScope): boolean {
+  return scope === 'account' || SCOPE_KEYS.every((k) => scope[k] === undefined || scope[k] === call[k]);
+}
+
+/** The caps whose scope holds the call. */
 export function capsFor(caps: readonly ScopedCap[], call: CallScope): ScopedCap[] {
-  return caps.filter((c) => c.scope === 'account' || SCOPE_KEYS.every((k) => (c.scope as CallScope)[k] === undefined || (c.scope as CallScope)[k] === call[k]));
+  return caps.filter((c) => scopeHolds(c.scope, call));
 }
 
 /** Whether a cap leaves no room for a call that would add `estimate` beside `held` already reserved. */

@@ -32,7 +32,10 @@ SIGINT or SIGTERM stops it after calls in flight finish and their spans are sent
       // GatewayConfigError names the key; the file it came from is ours to add.
       throw new ConfigError(`${app.configPath ?? 'tokenledger.yaml'}: ${(error as Error).message}`);
     }
-    const gateway = await startGateway(config, { pricer: buildPricer(app), log: ctx.stderr });
+    // The same file's hard caps: enforced while the receiver's budget API cannot be read (gateway.budget_unavailable).
+    const hardCappedClients = app.file.clients.filter((c) => c.hard_cap).map((c) => c.id);
+    const hardCappedScopes = app.file.budgets.filter((b) => b.hard_cap).map((b) => b.scope);
+    const gateway = await startGateway(config, { pricer: buildPricer(app), log: ctx.stderr, hardCappedClients, hardCappedScopes });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
