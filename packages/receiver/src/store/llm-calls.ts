@@ -1,3 +1,4 @@
+import { freshSource } from '../clickhouse/fresh-reads.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { joinSql, quoteString, sql, type SqlFragment } from '../clickhouse/sql.js';
 import { CALL_COLUMNS, callKey, callRowsTsv, type CallRow } from '../rows/llm-call-row.js';
@@ -22,13 +23,15 @@ export async function insertCallLines(client: StoreClient, lines: Uint8Array): P
  * The keys of `rows` that are already stored. The keys travel as external data and the day is
  * part of the sorting key, so the check reads only the granules of those days and costs
  * milliseconds for a 5,000-row batch. Used to drop exporter retries and Collector replays
- * before they reach the rollup.
+ * before they reach the rollup. On a cluster it reads every replica (fresh-reads.ts): a re-send
+ * may arrive through another receiver before replication copied the first one's insert.
  */
 export async function storedKeys(client: StoreClient, rows: readonly Pick<CallRow, 'trace_id' | 'span_id' | 'timestamp'>[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const days = [...new Set(rows.map((r) => r.timestamp.slice(0, 10)))];
+  const source = freshSource(client, LLM_CALLS);
   const found = await client.queryWithTable<{ trace_id: string; span_id: string }>(
-    `SELECT trace_id, span_id FROM ${client.database}.${LLM_CALLS} WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)`,
+    `SELECT DISTINCT trace_id, span_id FROM ${source.from} WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)${source.settings}`,
     { name: 'batch_keys', structure: 't String, s String', rows: rows.map((r) => [r.trace_id, r.span_id]) },
   );
   return new Set(found.map(callKey));
