@@ -27,6 +27,8 @@ import { CLUSTER, clusterDatabaseName, clusterNodes, dropClusterDatabase, replic
 const REPLICAS = `${CLUSTER}_replicas`;
 const NOW = new Date('2026-10-05T10:00:00Z');
 const quiet = { write: () => undefined };
+let logged = '';
+const collect = { write: (text: string) => void (logged += text) };
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 const BILLED = (db: string) =>
@@ -56,7 +58,7 @@ describe('reconciliation and rollup convergence on a 2 x 2 cluster', () => {
     let reconcile!: ReconcileInstance;
     const receiver = createReceiver(config, {
       now: () => NOW,
-      log: quiet,
+      log: collect,
       plugins: [{ name: 'reconcile', create: (ctx) => (reconcile = createReconcile(ctx, { policy: FAST_POLICY, claimDelayMs: 1_000, leaseSeconds: 3_600 })) }],
     });
     return { receiver, reconcile };
@@ -110,7 +112,7 @@ describe('reconciliation and rollup convergence on a 2 x 2 cluster', () => {
     expect(ran[0]!.providers).toEqual(reference!.providers);
     expect(ran[0]!.providers).toEqual({ openai: { rows: 11, days: 5 }, anthropic: { rows: 12, days: 5 } });
     expect(world.fake.requests.length - before - fetches).toBe(fetches);
-    expect(drift.sort()).toEqual(['drift::2026-10:0:anthropic/2026-10-02', 'drift::2026-10:0:openai/2026-10-02', 'drift::2026-10:0:openai/2026-10-03']);
+    expect(drift.sort(), logged).toEqual(['drift::2026-10:0:anthropic/2026-10-02', 'drift::2026-10:0:openai/2026-10-02', 'drift::2026-10:0:openai/2026-10-03']);
   });
 
   it('answers GET /api/v1/reconciliation as the single node does, through every node', async () => {
@@ -152,13 +154,19 @@ describe('reconciliation and rollup convergence on a 2 x 2 cluster', () => {
     it('settle brings the rollup equal to the billed calls, to the nano-dollar, through every node', async () => {
       const start = new Date(Math.floor(Date.now() / 1000) * 1000 - 600_000);
       const chat = { 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 500, 'gen_ai.usage.output_tokens': 200, 'tokenledger.client.id': 'race-co' };
-      const spans: JsonSpan[] = Array.from({ length: 40 }, () => ({ traceId: hex(16), spanId: hex(8), name: 'chat', kind: 3, scope: 'app', start, attributes: chat }));
-      await Promise.all([postTrace(racing[0]!.url, spans), postTrace(racing[1]!.url, spans), postTrace(reference.url, spans)]);
+      const span = (traceId: string): JsonSpan => ({ traceId, spanId: hex(8), name: 'chat', kind: 3, scope: 'app', start, attributes: chat });
+      const spans = Array.from({ length: 40 }, () => span(hex(16)));
+      // The second receiver's batch has one more span on each shard: an identical block would be
+      // dropped by the Replicated table's insert deduplication, an overlapping one is not.
+      const candidates = Array.from({ length: 16 }, () => hex(16));
+      const shards = await nodes[0]!.rows<{ t: string; s: number }>(`SELECT t, cityHash64(t) % 2 AS s FROM (SELECT arrayJoin([${candidates.map((c) => `'${c}'`).join(', ')}]) AS t)`);
+      const extra = [0, 1].map((s) => span(shards.find((r) => Number(r.s) === s)!.t));
+      await Promise.all([postTrace(racing[0]!.url, spans), postTrace(racing[1]!.url, [...spans, ...extra]), postTrace(reference.url, [...spans, ...extra])]);
       await replicasCaughtUp(nodes, database);
       const [raw] = await nodes[0]!.rows<{ n: string }>(`SELECT toString(count()) AS n FROM ${database}.llm_calls WHERE client_id = 'race-co'`);
-      expect(raw!.n).toBe('80'); // every one got past: the worst case
+      expect(raw!.n).toBe('82'); // every one got past: the worst case
       const want = await world.db.queryRows(BILLED(world.db.name));
-      expect(want).toContainEqual({ client_id: 'race-co', calls: '40', cost: '130000000' });
+      expect(want).toContainEqual({ client_id: 'race-co', calls: '42', cost: '136500000' });
       for (const n of nodes) expect(await n.rows(BILLED(database)), `billed through node ${n.index}`).toEqual(want);
       expect(await nodes[0]!.rows(ROLLUP(database))).not.toEqual(want);
 

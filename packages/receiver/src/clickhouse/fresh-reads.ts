@@ -17,17 +17,19 @@ import type { StoreClient } from './store-client.js';
  * read with `cluster()`, which takes the credentials from remote_servers. A replica that is down
  * is skipped (skip_unavailable_shards), so the check keeps working while one is; what it misses
  * then is only a row that exists nowhere but on the dead replica, which settle's rollup
- * convergence corrects (docs/scaling.md).
+ * convergence corrects (docs/scaling.md). A replica that is up but slow must not be skipped:
+ * 18.16 gives up a connection after 50 ms by default (connect_timeout_with_failover_ms), which a
+ * busy server misses; a dead one refuses at once, so a second costs nothing while one is down.
  */
 export interface FreshSource {
   /** A FROM expression: `db.table`, or `cluster('<replicas>', db, table_local)`. */
   from: string;
-  /** Appended at the end of the SELECT: empty, or ` SETTINGS skip_unavailable_shards = 1`. */
+  /** Appended at the end of the SELECT: empty, or ` SETTINGS skip_unavailable_shards = 1, ...`. */
   settings: string;
 }
 
 export function freshSource(store: Pick<StoreClient, 'database' | 'cluster' | 'replicasCluster'>, table: string): FreshSource {
   if (!store.cluster || !store.replicasCluster) return { from: `${store.database}.${table}`, settings: '' };
   const local = localTable(table, { database: store.database, cluster: store.cluster });
-  return { from: `cluster(${quoteString(store.replicasCluster)}, ${store.database}, ${local})`, settings: ' SETTINGS skip_unavailable_shards = 1' };
+  return { from: `cluster(${quoteString(store.replicasCluster)}, ${store.database}, ${local})`, settings: ' SETTINGS skip_unavailable_shards = 1, connect_timeout_with_failover_ms = 1000' };
 }
