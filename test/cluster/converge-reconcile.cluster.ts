@@ -107,6 +107,7 @@ describe('reconciliation and rollup convergence on a 2 x 2 cluster', () => {
     await Promise.all(reconcilers.map((r) => r.idle()));
     // One import's worth of admin API requests, not three.
     const fetches = world.fake.requests.length - before;
+    expect(fetches).toBeGreaterThan(0);
     const reference = await single.reconcile.runOnce();
     await single.reconcile.idle();
     expect(ran[0]!.providers).toEqual(reference!.providers);
