@@ -20,7 +20,7 @@ const IN_FLIGHT = 32;
 const quiet = { write: () => undefined };
 
 async function receiver(url: string, database: string, cluster: string | null): Promise<RunningServer> {
-  const config = await loadConfig({ env: { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, PORT: '0', ...(cluster ? { CLICKHOUSE_CLUSTER: cluster } : {}) } });
+  const config = await loadConfig({ env: { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, PORT: '0', ...(cluster ? { CLICKHOUSE_CLUSTER: cluster, CLICKHOUSE_CLUSTER_REPLICAS: `${cluster}_replicas` } : {}) } });
   config.file.settle.enabled = false;
   return startServer(config, quiet, { plugins: defaultPlugins });
 }

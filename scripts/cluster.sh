@@ -95,8 +95,9 @@ write_node_config() {
 
 launch_node() {
   local n=$1 dir=$home/node$1
-  answers "http://127.0.0.1:$(http_port "$n")" && return
+  # Written also for a running node: ClickHouse reloads remote_servers from it on the fly.
   write_node_config "$n"
+  answers "http://127.0.0.1:$(http_port "$n")" && return
   (cd "$dir" && exec nohup "$(server_binary)" --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1) &
   echo $! >"$dir/pid"
 }

@@ -45,7 +45,7 @@ status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json || status=$?
 
 # The cluster lane (docs/scaling.md): ZooKeeper and four ClickHouse 18.16 servers (2 shards x 2
-# replicas) on private ports, installed when missing; about 2 minutes here. TOKENLEDGER_SKIP_CLUSTER=1 skips it.
+# replicas) on private ports, installed when missing; about 3 minutes here. TOKENLEDGER_SKIP_CLUSTER=1 skips it.
 rm -f .test-results/vitest-cluster.json
 if [ -z "${TOKENLEDGER_SKIP_CLUSTER:-}" ]; then
   if ! scripts/cluster.sh status >/dev/null 2>&1; then TL_STOP_CLUSTER=1; fi

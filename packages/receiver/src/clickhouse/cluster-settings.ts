@@ -6,10 +6,12 @@ import type { ClickHouseSettings } from '@clickhouse/client';
  * - insert_distributed_sync: an insert into a Distributed table returns once every shard stored
  *   its rows (18.16 otherwise queues them on the entry node's disk), so nothing is acknowledged
  *   before it is stored.
- * - load_balancing in_order, prefer_localhost_replica 0: every receiver, whichever node it talks
- *   to, reads and writes each shard on the same replica (the first healthy one in remote_servers),
- *   so a row one receiver stored is what another reads next: the already-stored check, the settle
- *   lease and alert claims hold across receivers, not only across the replicas' catch-up.
+ * - prefer_localhost_replica 1, load_balancing in_order: a receiver reads each shard where it
+ *   writes it: the entry node's own replica for the entry node's shard (18.16 writes there
+ *   whatever this setting says; current versions follow it), the first healthy replica in
+ *   remote_servers for the others. So a receiver always reads its own writes (reprice and settle
+ *   correcting the rollup, an import and its drift report). What another receiver wrote a moment
+ *   ago through another replica is read on every replica (fresh-reads.ts).
  * - max_replica_delay_for_distributed_queries: a replica that fell behind (restarted, catching up)
  *   is not read until it has caught up.
  * - distributed_product_mode global: IN and JOIN subqueries over Distributed tables (settle's trace
@@ -18,7 +20,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 export const CLUSTER_SETTINGS: ClickHouseSettings = {
   insert_distributed_sync: 1,
   load_balancing: 'in_order',
-  prefer_localhost_replica: 0,
+  prefer_localhost_replica: 1,
   max_replica_delay_for_distributed_queries: '2',
   distributed_product_mode: 'global',
 };

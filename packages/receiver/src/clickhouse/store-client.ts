@@ -16,6 +16,8 @@ export interface StoreClient {
   readonly database: string;
   /** The cluster name in cluster mode (tables are Distributed over `<name>_local`), else null. */
   readonly cluster: string | null;
+  /** Every replica as a shard of its own, for reads of rows just written (fresh-reads.ts), else null. */
+  readonly replicasCluster?: string | null;
   readonly raw: ClickHouseClient;
   command(query: string): Promise<void>;
   queryRows<T>(query: string): Promise<T[]>;
@@ -140,6 +142,7 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
   return {
     database: config.database,
     cluster: config.cluster,
+    replicasCluster: config.replicasCluster ?? null,
     raw,
     command: (query) => guard('command', async () => void (await raw.command({ query }))),
     queryRows: <T>(query: string) =>

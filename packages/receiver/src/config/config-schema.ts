@@ -169,6 +169,7 @@ export const envSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: identifier.default('tokenledger'),
   CLICKHOUSE_CLUSTER: identifier.optional(),
+  CLICKHOUSE_CLUSTER_REPLICAS: identifier.optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   TOKENLEDGER_LISTEN_HOST: z.string().optional(),
   TOKENLEDGER_CONFIG: z.string().optional(),
@@ -193,6 +194,8 @@ export interface ClickHouseConfig {
   database: string;
   /** When set, DDL runs ON CLUSTER with Replicated engines (see migrations/engines.ts). */
   cluster: string | null;
+  /** A cluster listing every replica as its own shard: reads of what another receiver just wrote (clickhouse/fresh-reads.ts). */
+  replicasCluster?: string | null;
 }
 
 /** The one configuration value, built once at start and passed down. */

@@ -72,6 +72,9 @@ pricing:
       port: 6000,
     });
     expect(cfg.clickhouse).toEqual({ url: 'http://ch:8123', username: 'default', password: '', database: 'billing', cluster: null });
+    const cluster = await loadConfig({ env: { CLICKHOUSE_CLUSTER: 'tokenledger', CLICKHOUSE_CLUSTER_REPLICAS: 'tokenledger_replicas' } });
+    expect(cluster.clickhouse).toMatchObject({ cluster: 'tokenledger', replicasCluster: 'tokenledger_replicas' });
+    await expect(loadConfig({ env: { CLICKHOUSE_CLUSTER_REPLICAS: "x'; DROP" } })).rejects.toThrow(/CLICKHOUSE_CLUSTER_REPLICAS/);
     expect(cfg.server).toEqual({
       port: 6000,
       host: '0.0.0.0',

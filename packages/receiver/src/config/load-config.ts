@@ -81,6 +81,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<AppConfig> {
       password: env.CLICKHOUSE_PASSWORD,
       database: env.CLICKHOUSE_DATABASE,
       cluster: env.CLICKHOUSE_CLUSTER ?? null,
+      ...(env.CLICKHOUSE_CLUSTER_REPLICAS ? { replicasCluster: env.CLICKHOUSE_CLUSTER_REPLICAS } : {}),
     },
     server: {
       port: input.port ?? env.PORT,

@@ -12,6 +12,7 @@
  */
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';
+import { freshSource } from '../clickhouse/fresh-reads.js';
 import { TokenLedgerError } from '../errors.js';
 
 /** Another holder has the settle lease (a long reprice), or a long holder lost it. */
@@ -59,11 +60,13 @@ export async function stillHeld(store: StoreClient, lease: LeaseOptions, slot: s
 const RELEASED = 'released:';
 
 async function winnerOf(store: StoreClient, slot: string): Promise<string | undefined> {
-  const table = `${store.database}.${SETTLE_LEASES}`;
-  const [winner] = await store.queryRows<{ holder: string }>(
-    `SELECT holder FROM ${table} WHERE slot = ${slot} AND NOT startsWith(holder, '${RELEASED}')
-  AND concat('${RELEASED}', holder) NOT IN (SELECT holder FROM ${table} WHERE slot = ${slot}) ORDER BY claimed_at, holder LIMIT 1`,
+  // Claims of every replica (fresh-reads.ts), read once: the released marks are folded here.
+  const leases = freshSource(store, SETTLE_LEASES);
+  const claims = await store.queryRows<{ holder: string }>(
+    `SELECT holder FROM ${leases.from} WHERE slot = ${slot} ORDER BY claimed_at, holder${leases.settings}`,
   );
+  const released = new Set(claims.filter((c) => c.holder.startsWith(RELEASED)).map((c) => c.holder.slice(RELEASED.length)));
+  const [winner] = claims.filter((c) => !c.holder.startsWith(RELEASED) && !released.has(c.holder));
   return winner?.holder;
 }
 

@@ -1,3 +1,4 @@
+import { freshSource } from '../clickhouse/fresh-reads.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { joinSql, quoteString, sql, type SqlFragment } from '../clickhouse/sql.js';
 import { CALL_COLUMNS, callKey, callRowsTsv, type CallRow } from '../rows/llm-call-row.js';
@@ -25,13 +26,15 @@ export async function insertCallLines(client: StoreClient, lines: Uint8Array): P
  * span_id (implied by the WHERE, so the answer is the same) reads that column alone first and
  * trace_id only where a span_id matched: a third of the bytes, measured on a 5-million-row day
  * (docs/benchmarks.md). Used to drop exporter retries and Collector replays before they reach the
- * rollup.
+ * rollup. On a cluster it reads every replica (fresh-reads.ts): a re-send may arrive through
+ * another receiver before replication copied the first one's insert.
  */
 export async function storedKeys(client: StoreClient, rows: readonly Pick<CallRow, 'trace_id' | 'span_id' | 'timestamp'>[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const days = [...new Set(rows.map((r) => r.timestamp.slice(0, 10)))];
+  const source = freshSource(client, LLM_CALLS);
   const found = await client.queryWithTable<{ trace_id: string; span_id: string }>(
-    `SELECT trace_id, span_id FROM ${client.database}.${LLM_CALLS} PREWHERE span_id IN (SELECT s FROM batch_keys) WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)`,
+    `SELECT DISTINCT trace_id, span_id FROM ${source.from} PREWHERE span_id IN (SELECT s FROM batch_keys) WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)${source.settings}`,
     { name: 'batch_keys', structure: 't String, s String', rows: rows.map((r) => [r.trace_id, r.span_id]) },
   );
   return new Set(found.map(callKey));
