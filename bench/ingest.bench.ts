@@ -11,6 +11,7 @@
  * database dropped after its round; medians over rounds are reported. Then a sustained run at 1
  * in flight samples ClickHouse's active parts per partition and the receiver's heap and RSS.
  * INGEST_SUSTAINED_SECONDS sets its length (default 600, the issue's 10 minutes).
+ * INGEST_BENCH_PROF=<dir> writes a CPU profile of each receiver process there.
  */
 import { createClient } from '@clickhouse/client';
 import { execFile, fork } from 'node:child_process';
@@ -108,7 +109,7 @@ interface ReceiverProcess {
 async function startReceiver(database: string): Promise<ReceiverProcess> {
   const child = fork(fileURLToPath(new URL('./ingest-receiver.ts', import.meta.url)), [database, String(BATCH_ROWS)], {
     env: { ...process.env, CLICKHOUSE_URL: URL_CH },
-    execArgv: [...process.execArgv, '--expose-gc'],
+    execArgv: [...process.execArgv, '--expose-gc', ...(process.env.INGEST_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_BENCH_PROF}`] : [])],
   });
   let failed: ((err: Error) => void) | undefined;
   child.once('exit', (code) => failed?.(new Error(`the receiver exited with ${code}`)));
