@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { GATEWAY_APP } from '../caps/scoped-caps.js';
 
 export const GATEWAY_SCOPE = '@tokenledger/gateway';
 /** ExportResultCode.SUCCESS in @opentelemetry/core. */
@@ -71,7 +72,7 @@ export function createSpanPipeline(options: SpanPipelineOptions): SpanPipeline {
   const headers: Record<string, string> = options.ingestToken === undefined ? {} : { authorization: `Bearer ${options.ingestToken}` };
   const exporter = new AcknowledgingExporter(new OTLPTraceExporter({ url: `${options.receiverUrl}/v1/traces`, headers }), options.onExported);
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'tokenledger-gateway' }),
+    resource: resourceFromAttributes({ 'service.name': GATEWAY_APP }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.scheduledDelayMillis ?? 1000, maxQueueSize: 65_536, maxExportBatchSize: 1024 })],
   });
   return {
