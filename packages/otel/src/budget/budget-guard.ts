@@ -157,10 +157,8 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       // From here on synchronous: the check and the reservation cannot interleave with another call.
       const estimate = estimateNanos(call);
       if (capped) {
-        const remaining = usdToNanos(status.remaining_usd);
-        const held = reserved.get(named) ?? 0n;
-        // The first call in flight may use the last of the budget; later ones must fit beside it.
-        if (status.status === 'exceeded' || remaining <= 0n || (held > 0n && held + estimate > remaining)) refuse(named, status);
+        const own = { status: status.status, remainingNanos: usdToNanos(status.remaining_usd) };
+        if (capRefuses(own, reserved.get(named) ?? 0n, estimate)) refuse(named, status);
       }
       for (const cap of caps) if (capRefuses(cap, reserved.get(scopeSlot(cap)) ?? 0n, estimate)) refuseScope(named ?? '', cap);
       const slots = [...(capped ? [named] : []), ...caps.filter((c) => c.remainingNanos !== null).map(scopeSlot)];

@@ -75,8 +75,11 @@ export function capsFor(caps: readonly ScopedCap[], call: CallScope): ScopedCap[
   return caps.filter((c) => scopeHolds(c.scope, call));
 }
 
-/** Whether a cap leaves no room for a call that would add `estimate` beside `held` already reserved. */
-export function capRefuses(cap: ScopedCap, held: bigint, estimate: bigint): boolean {
+/**
+ * Whether a cap leaves no room for a call that would add `estimate` beside `held` already reserved.
+ * The one rule for every hard cap: the client's own budget (budget-guard.ts) is checked by it too.
+ */
+export function capRefuses(cap: Pick<ScopedCap, 'status' | 'remainingNanos'>, held: bigint, estimate: bigint): boolean {
   if (cap.status === 'exceeded') return true;
   if (cap.remainingNanos === null) return false;
   // The first call in flight may use the last of the budget; later ones must fit beside it.
