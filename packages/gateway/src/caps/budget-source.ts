@@ -47,10 +47,25 @@ export class BudgetSource {
 
   constructor(private readonly options: BudgetSourceOptions) {}
 
+  /** The scoped caps when an answer young enough is in hand: no request, nothing to wait for. */
+  cachedScopedCaps(): ScopedCapsSnapshot | undefined {
+    return this.fresh(this.scoped);
+  }
+
+  /** The client's answer when one young enough is in hand: no request, nothing to wait for. */
+  cached(client: string): BudgetSnapshot | undefined {
+    return this.fresh(this.cache.get(client));
+  }
+
+  private fresh<T extends { askedAt: number }>(answer: T | undefined): T | undefined {
+    return answer !== undefined && this.options.now() - answer.askedAt <= this.options.maxAgeMs ? answer : undefined;
+  }
+
   /** The scoped hard caps: one list for every call, reused for `maxAgeMs`, one request in flight. */
   async scopedCaps(): Promise<ScopedCapsSnapshot> {
     const cached = this.scoped;
-    if (cached !== undefined && this.options.now() - cached.askedAt <= this.options.maxAgeMs) return cached;
+    const young = this.fresh(cached);
+    if (young !== undefined) return young;
     if (this.scopedFlight === undefined) {
       const askedAt = this.options.now();
       const { receiverUrl: url, apiToken: token, timeoutMs } = this.options;
@@ -69,7 +84,8 @@ export class BudgetSource {
 
   async get(client: string): Promise<BudgetSnapshot> {
     const cached = this.cache.get(client);
-    if (cached !== undefined && this.options.now() - cached.askedAt <= this.options.maxAgeMs) return cached;
+    const young = this.fresh(cached);
+    if (young !== undefined) return young;
     let flight = this.pending.get(client);
     if (flight === undefined) {
       flight = this.fetch(client).finally(() => this.pending.delete(client));

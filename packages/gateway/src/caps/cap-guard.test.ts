@@ -10,7 +10,8 @@ const periodEnd = new Date('2026-12-01T00:00:00Z');
 
 function guardWith(snapshot: () => BudgetSnapshot, clock: { now: number }) {
   const unstored = new UnstoredSpend();
-  const budgets = { get: async () => snapshot(), scopedCaps: async () => ({ caps: [], askedAt: 0 }) } as unknown as BudgetSource;
+  // Nothing in hand: every admission waits on the reads (the path of a cold or expired cache).
+  const budgets = { get: async () => snapshot(), scopedCaps: async () => ({ caps: [], askedAt: 0 }), cached: () => undefined, cachedScopedCaps: () => undefined } as unknown as BudgetSource;
   const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined, onScopedBudgetsUnavailable: () => undefined });
   return { guard, unstored };
 }
@@ -29,6 +30,18 @@ describe('CapGuard', () => {
     const results = await Promise.allSettled([1, 2, 3, 4].map((i) => guard.admit({ id: `s${i}`, client: 'acme', key: undefined, estimateNanos: 2n * USD })));
     // 6 stored + 2 reserved = 8 < 10 lets the second in; at 10 the third is refused.
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+
+  it('answers in hand: decided without reading, a burst still stops at the cap', async () => {
+    const unstored = new UnstoredSpend();
+    const read = () => Promise.reject(new Error('a cached answer was read again'));
+    const budgets = { get: read, scopedCaps: read, cached: () => capped(6n * USD), cachedScopedCaps: () => ({ caps: [], askedAt: clock.now - 1 }) } as unknown as BudgetSource;
+    const unavailable: unknown[] = [];
+    const guard = new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: (_c, e) => unavailable.push(e), onScopedBudgetsUnavailable: (_c, e) => unavailable.push(e) });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => guard.admit({ id: `h${i}`, client: 'acme', key: undefined, estimateNanos: 2n * USD })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(unavailable).toEqual([]);
+    expect(unstored.holds('h1') && unstored.holds('h2') && !unstored.holds('h3')).toBe(true);
   });
 
   it('a settled call counts until a budget answer asked for after its span was stored includes it', async () => {
@@ -93,7 +106,7 @@ describe('CapGuard on scoped budgets', () => {
   });
   function guardWithCaps(caps: ScopedCap[]) {
     const unstored = new UnstoredSpend();
-    const budgets = { get: async () => ({ budgetNanos: null, spentNanos: 0n, hardCap: false, periodEnd, askedAt: 0 }), scopedCaps: async () => ({ caps, askedAt: clock.now - 1 }) } as unknown as BudgetSource;
+    const budgets = { get: async () => ({ budgetNanos: null, spentNanos: 0n, hardCap: false, periodEnd, askedAt: 0 }), scopedCaps: async () => ({ caps, askedAt: clock.now - 1 }), cached: () => undefined, cachedScopedCaps: () => undefined } as unknown as BudgetSource;
     return { guard: new CapGuard({ budgets, unstored, rates: new RateWindow(), now: () => clock.now, onBudgetUnavailable: () => undefined, onScopedBudgetsUnavailable: () => undefined }), unstored };
   }
 

@@ -1,7 +1,7 @@
 import type { CallScope } from '@tokenledger/otel';
 import { GatewayError } from '../errors.js';
 import type { VirtualKey } from '../auth/virtual-keys.js';
-import type { BudgetSource } from './budget-source.js';
+import type { BudgetSnapshot, BudgetSource, ScopedCapsSnapshot } from './budget-source.js';
 import { clientSlot, GATEWAY_APP, scopedRefusal, scopeSlots, secondsUntil } from './scoped-caps.js';
 import type { RateWindow } from './rate-window.js';
 import type { UnstoredSpend } from './unstored-spend.js';
@@ -48,8 +48,18 @@ export class CapGuard {
   constructor(private readonly deps: CapGuardDeps) {}
 
   async admit(call: Admission): Promise<void> {
+    // The usual case on the hot path: both answers are cached, so the call is decided at once,
+    // without the reads' promises (nothing to ask, nothing that can fail).
+    const scopedInHand = this.deps.budgets.cachedScopedCaps();
+    const clientInHand = call.client === undefined ? undefined : this.deps.budgets.cached(call.client);
+    if (scopedInHand !== undefined && (call.client === undefined || clientInHand !== undefined)) return this.decide(call, clientInHand, scopedInHand);
     const asked = call.client === undefined ? Promise.resolve(undefined) : this.snapshot(call.client);
     const [snapshot, scoped] = await Promise.all([asked, this.scopedCaps(call, clientRead(call, asked))]);
+    this.decide(call, snapshot, scoped);
+  }
+
+  /** The check and the reservation, in one synchronous step once the answers are in hand. */
+  private decide(call: Admission, snapshot: BudgetSnapshot | undefined, scoped: ScopedCapsSnapshot | undefined): void {
     const now = this.deps.now();
     if (call.client !== undefined && snapshot !== undefined && snapshot.hardCap && snapshot.budgetNanos !== null) {
       const spent = snapshot.spentNanos + this.deps.unstored.pendingFor(clientSlot(call.client), snapshot.askedAt);
