@@ -129,9 +129,11 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     };
   };
 
+  // A fixed estimate is parsed on the first capped call (a bad one still throws there), not on every call.
+  let fixedEstimate: bigint | undefined;
   const estimateNanos = (call: BudgetCall | undefined): bigint => {
     const estimate = options.estimateUsd ?? DEFAULT_ESTIMATE_USD;
-    if (typeof estimate === 'string') return usdToNanos(estimate);
+    if (typeof estimate === 'string') return (fixedEstimate ??= usdToNanos(estimate));
     return usdToNanos(estimate(call ?? { provider: '', operation: '', model: undefined }));
   };
 
