@@ -12,6 +12,10 @@ describe('SseSplitter', () => {
       expect(events).toEqual(['event: a\ndata: {"x":1}\n\n', 'data: 2\r\n\r\n', 'data: 3\r\r']);
       expect(splitter.rest()).toBe('data: tail');
     }
+    // One character a push: every separator arrives cut at every place at once.
+    const splitter = new SseSplitter();
+    expect([...stream].flatMap((c) => splitter.push(c))).toEqual(['event: a\ndata: {"x":1}\n\n', 'data: 2\r\n\r\n', 'data: 3\r\r']);
+    expect(splitter.rest()).toBe('data: tail');
   });
 
   it('joins data lines and reads both "data:" spellings', () => {

@@ -18,6 +18,7 @@ export interface BodyMeter {
   end(): Buffer | undefined;
 }
 
+/** An event's data as JSON; undefined for one that is not (keep-alives, `[DONE]`): it carries no usage to read. */
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);

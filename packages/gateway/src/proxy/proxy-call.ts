@@ -165,6 +165,8 @@ function meterFor(call: MeteredCall, upstream: IncomingMessage): { meter: BodyMe
     try {
       read = call.readResult(json);
     } catch {
+      // An answer we cannot read has no usage: its span says so and the receiver counts the call
+      // as unmetered (never as $0), so nothing is hidden by carrying on.
       read = {};
     }
   });

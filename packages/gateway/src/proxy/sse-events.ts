@@ -7,10 +7,13 @@ export class SseSplitter {
 
   /** The events completed by `text`, each with its terminating blank line. */
   push(text: string): string[] {
+    // What is buffered holds no whole event, so a blank line can only end in the new text: scan
+    // from the last 3 old characters (a separator is at most 4), not from the start every chunk.
+    const from = Math.max(0, this.buffer.length - 3);
     this.buffer += text;
     const events: string[] = [];
     let start = 0;
-    EVENT_END.lastIndex = 0;
+    EVENT_END.lastIndex = from;
     for (let m = EVENT_END.exec(this.buffer); m !== null; m = EVENT_END.exec(this.buffer)) {
       const end = m.index + m[0].length;
       events.push(this.buffer.slice(start, end));
