@@ -71,7 +71,12 @@ export function createBilling(ctx: PluginContext): BillingInstance {
     fresh.forEach((id) => listed.add(id));
     const unconfigured = fresh.map((id) => directory.get(id)).filter((c) => !c.inConfig);
     if (!unconfigured.length) return;
-    track(insertClients(ctx.store, unconfigured, ctx.now()).catch(() => unconfigured.forEach((c) => listed.delete(c.id))));
+    // A failed insert is said, and the ids forgotten so that their next call lists them again.
+    const forget = (err: unknown) => {
+      unconfigured.forEach((c) => listed.delete(c.id));
+      report(`listing ${unconfigured.length} new client(s)`)(err);
+    };
+    track(insertClients(ctx.store, unconfigured, ctx.now()).catch(forget));
   };
 
   return {

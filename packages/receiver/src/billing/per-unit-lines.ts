@@ -1,5 +1,7 @@
-import { divRoundHalfUp, formatCents, formatTrimmed, formatUsd, roundToCents } from '@tokenledger/pricing';
+import { formatCents, formatTrimmed, formatUsd, roundToCents } from '@tokenledger/pricing';
 import type { UnitUsage } from '../reports/unit-usage.js';
+// The usage report's cost per unit (half-up to the nano), so an invoice and a report agree.
+import { costPerUnitUsd } from '../reports/usage-report.js';
 import type { ClientPlan } from './client-plan.js';
 import type { MoneyText, PlanCharge } from './plan-lines.js';
 
@@ -29,8 +31,6 @@ interface PerUnitInput {
 /** A unit price as people write it: at least the cents, more digits only when it has them (0.40, 0.0125). */
 const priceText = (nanos: bigint) => formatTrimmed(nanos, 9).replace(/^(-?\d+)$/, '$1.00').replace(/\.(\d)$/, '.$10');
 
-const perUnit = (nanos: bigint, units: number) => (units === 0 ? null : formatUsd(divRoundHalfUp(nanos, BigInt(units))));
-
 function facts(u: UnitUsage): UnitFacts {
   return { unit_kind: u.unitKind, units: u.units, calls: u.calls, cost_usd: formatCents(roundToCents(u.costNanos)), exact_cost_usd: formatUsd(u.costNanos) };
 }
@@ -53,8 +53,8 @@ export function perUnitCharges(plan: Extract<ClientPlan, { type: 'per_unit' }>, 
       ...facts(billed),
       unit_price_usd: formatUsd(plan.priceNanos),
       margin_usd: margin(billed.costNanos, revenue),
-      cost_per_unit_usd: perUnit(billed.costNanos, billed.units),
-      margin_per_unit_usd: perUnit(revenue - billed.costNanos, billed.units),
+      cost_per_unit_usd: costPerUnitUsd(billed.costNanos, billed.units),
+      margin_per_unit_usd: costPerUnitUsd(revenue - billed.costNanos, billed.units),
     },
   };
   const others = units

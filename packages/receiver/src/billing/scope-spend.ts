@@ -53,11 +53,20 @@ export class ScopeSpend {
   }
 
   observe(rows: readonly StoredCall[]): void {
+    // Periods start at UTC midnight, so a row's UTC day and the start day decide its period: one
+    // periodAt per (day, start day) of the batch, not one date parse per row and budget.
+    const labels = new Map<string, string>();
+    const labelOf = (timestamp: string, startDay: number): string => {
+      const key = `${timestamp.slice(0, 10)}|${startDay}`;
+      let label = labels.get(key);
+      if (label === undefined) labels.set(key, (label = periodAt(rowInstant(timestamp), startDay).label));
+      return label;
+    };
     for (const budget of this.budgets) {
       const held = this.current(budget);
       if (!held) continue;
       for (const row of rows) {
-        if (!inScope(budget.scope, row) || periodAt(rowInstant(row.timestamp), budget.periodStartDay).label !== held.label) continue;
+        if (!inScope(budget.scope, row) || labelOf(row.timestamp, budget.periodStartDay) !== held.label) continue;
         held.spentNanos += BigInt(row.cost_nanos);
         if (row.metered === 0) held.unmetered += 1;
         else if (row.priced === 0) held.unpriced += 1;

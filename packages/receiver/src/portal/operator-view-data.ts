@@ -1,4 +1,4 @@
-import type { BudgetStatus, Invoice } from '../billing/index.js';
+import { periodFromLabel, type BudgetStatus, type Invoice } from '../billing/index.js';
 import type { UsageRow } from '../reports/index.js';
 import type { PortalApi, Range, ReconciliationRow } from './portal-api.js';
 
@@ -20,10 +20,10 @@ export interface OperatorViewData {
   reconciliation: ReconciliationRow[] | null | { error: string };
 }
 
-/** The calendar month of a YYYY-MM label, as the reports API takes it. */
+/** The calendar month of a YYYY-MM label (the period starting on day 1), as the reports API takes it. */
 function monthRange(label: string): Range {
-  const [year, month] = label.split('-').map(Number) as [number, number];
-  return { from: `${label}-01`, to: new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10) };
+  const { start, end } = periodFromLabel(label);
+  return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
 }
 
 /** `work` over `items`, at most `width` at a time: an agency with hundreds of clients does not open hundreds of queries at once. */
