@@ -40,16 +40,20 @@ export class ScopeSpend {
 
   /** As `current`, loading the period first when it began since the last load (one load at a time per start day). */
   async of(budget: ScopedBudget): Promise<ScopeFigures> {
-    const held = this.current(budget);
-    if (held) return held;
-    const day = budget.periodStartDay;
+    // Each load holds the period current when it ran; a period that turned during it is loaded again.
+    for (let held = this.current(budget); ; held = this.current(budget)) {
+      if (held) return held;
+      await this.loadOnce(budget.periodStartDay);
+    }
+  }
+
+  private loadOnce(day: number): Promise<void> {
     let load = this.loading.get(day);
     if (load === undefined) {
       load = this.loadDay(day).finally(() => this.loading.delete(day));
       this.loading.set(day, load);
     }
-    await load;
-    return this.current(budget)!;
+    return load;
   }
 
   observe(rows: readonly StoredCall[]): void {
