@@ -6,7 +6,7 @@ export const BUDGET_UNAVAILABLE_POLICIES = ['refuse_hard_capped', 'refuse_all', 
 export type BudgetUnavailablePolicy = (typeof BUDGET_UNAVAILABLE_POLICIES)[number];
 
 /** What a refused caller is told to wait: a receiver restart or a network blip, not a budget period. */
-export const BUDGET_UNAVAILABLE_RETRY_SECONDS = 5;
+const BUDGET_UNAVAILABLE_RETRY_SECONDS = 5;
 
 /**
  * Whether a call is refused when its client's budget cannot be read and no earlier answer is known

@@ -7,7 +7,7 @@ import { dateTimeText } from '../store/llm-calls.js';
  * ReplacingMergeTree keeps the highest: pending (claimed, not yet delivered) < failed < sent.
  * `none` (no webhook configured) is terminal like sent: the alert is recorded for dashboards.
  */
-export const STATE_VERSION = { pending: 1, failed: 2, sent: 3, none: 3 } as const;
+const STATE_VERSION = { pending: 1, failed: 2, sent: 3, none: 3 } as const;
 export type AlertState = keyof typeof STATE_VERSION;
 
 export interface AlertRecord {

@@ -44,7 +44,7 @@ export function unpricedAlert(client: ClientBilling, period: string, provider: s
 }
 
 /** Client id of the one alert that stands for every id not in the config (`clients` lists them). */
-export const UNCONFIGURED_CLIENTS = '*';
+const UNCONFIGURED_CLIENTS = '*';
 
 /** Unpriced usage of ids not in the config: one alert per period for all of them, naming the first seen. */
 export function unconfiguredUnpricedAlert(period: string, firstClient: string, provider: string, model: string): Alert {

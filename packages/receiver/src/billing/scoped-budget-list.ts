@@ -25,7 +25,7 @@ type Visibility = 'full' | 'redacted' | 'hidden';
  * its client, redacted the hard-capped ones that name no client, and nothing of the rest (other
  * clients' scopes; uncapped shared budgets, which never refuse its calls).
  */
-export function visibility(budget: ScopedBudget, tokenClient: string | null): Visibility {
+function visibility(budget: ScopedBudget, tokenClient: string | null): Visibility {
   if (tokenClient === null) return 'full';
   const client = budget.scope === 'account' ? undefined : budget.scope.client;
   if (client !== undefined) return client === tokenClient ? 'full' : 'hidden';

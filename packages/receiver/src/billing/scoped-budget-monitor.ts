@@ -22,7 +22,7 @@ export function scopedBudgetStatus(budget: ScopedBudget, figures: ScopeFigures, 
 }
 
 /** A threshold alert of a scoped budget; once per scope, period and threshold (subject = the scope key). */
-export function scopedBudgetAlert(budget: ScopedBudget, period: string, threshold: number, spent: bigint): Alert {
+function scopedBudgetAlert(budget: ScopedBudget, period: string, threshold: number, spent: bigint): Alert {
   const used = formatScaled(divRoundHalfUp(spent * 10_000n, budget.budgetNanos), 2);
   const verb = threshold >= 100 ? 'has exceeded' : 'has reached';
   const client = budget.scope === 'account' ? '' : (budget.scope.client ?? '');

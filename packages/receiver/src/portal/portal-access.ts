@@ -3,8 +3,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isLoopback as isLoopbackAddress, remoteAddressOf } from '../http/auth.js';
 import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.js';
 
-export const SESSION_COOKIE = 'tokenledger_session';
-export const CSRF_COOKIE = 'tokenledger_csrf';
+const SESSION_COOKIE = 'tokenledger_session';
+const CSRF_COOKIE = 'tokenledger_csrf';
 
 /** Who is looking: a session, or (no API tokens configured) anyone on loopback, as the operator. */
 export interface Viewer {
