@@ -18,7 +18,7 @@ async function run(argv: string[], yaml: string, env: Record<string, string> = {
 const KEY = 'a'.repeat(64);
 
 describe('tokenledger gateway', () => {
-  it('serve accepts the gateway: section of the same tokenledger.yaml and ignores it', () => {
+  it("the receiver's config file accepts a gateway: section (serve and gateway read the same tokenledger.yaml)", () => {
     const file = parseFileConfig(`clients: [{ id: acme }]\ngateway:\n  receiver_url: http://tokenledger:4318\n  keys: [{ client: acme, key_sha256: ${KEY} }]\n`, 'tokenledger.yaml');
     expect(file.clients.map((c) => c.id)).toEqual(['acme']);
   });
