@@ -10,6 +10,7 @@
  * `tokenledger reprice` holds the same lease across many slots (holdLease), so settle and
  * reprice never rewrite the same rows at once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';
 import { freshSource } from '../clickhouse/fresh-reads.js';
@@ -31,8 +32,6 @@ export interface LeaseOptions {
 }
 
 export const SETTLE_LEASES = 'settle_leases';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function serverSlot(store: StoreClient, seconds: number): Promise<{ slot: string; into: number }> {
   const [row] = await store.queryRows<{ slot: string; into: number }>(
