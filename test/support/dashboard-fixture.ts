@@ -1,6 +1,6 @@
 import type { StoreClient } from '../../packages/receiver/src/clickhouse/store-client.js';
 import { storeCalls } from '../../packages/receiver/src/ingest/store-calls.js';
-import { rollupChange } from '../../packages/receiver/src/settle/rollup-delta.js';
+import { rollupChange } from './rollup-delta.js';
 import { insertCalls, type CallRow } from '../../packages/receiver/src/store/llm-calls.js';
 import { sampleRow } from './sample-call-row.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { quoteString } from '../clickhouse/sql.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { freshSource } from '../clickhouse/fresh-reads.js';
@@ -23,8 +24,6 @@ export interface WorkClaimer {
   /** True when this process won `key` and must do the work; false when another receiver did. */
   claim(key: string): Promise<boolean>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function processHolder(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -178,7 +178,7 @@ export class BatchWriter<Row, Prepared = unknown> {
       const { combine, prepare } = this.options;
       return combine(sofar, await prepare(rowsOf(joined), combine(storing, sofar)));
     });
-    next.prepared.catch(() => undefined);
+    next.prepared.catch(() => undefined); // as in startNext: the loop awaits it and handles its failure
   }
 
   /** Whole queued requests within `room` rows (at least one when `atLeastOne`): a request is never half stored. */

@@ -26,7 +26,7 @@ export interface PreparedBatch {
  */
 export async function prepareIngestRows(client: StoreClient, rows: readonly IngestRow[], unconfirmed: PreparedBatch | null = null): Promise<PreparedBatch> {
   const { calls, links } = splitRows(rows);
-  return dropRepeats(calls, links, await storedKeys(client, calls), unconfirmed);
+  return dropRepeats(calls, calls.map(callKey), links, await storedKeys(client, calls), unconfirmed);
 }
 
 function splitRows(rows: readonly IngestRow[]): { calls: PendingCall[]; links: SpanLinkRow[] } {
@@ -39,11 +39,13 @@ function splitRows(rows: readonly IngestRow[]): { calls: PendingCall[]; links: S
   return { calls, links };
 }
 
-function dropRepeats(candidates: readonly PendingCall[], links: SpanLinkRow[], stored: ReadonlySet<string>, unconfirmed: PreparedBatch | null): PreparedBatch {
+/** `candidateKeys[i]` is callKey of `candidates[i]`, computed once by the caller. */
+function dropRepeats(candidates: readonly PendingCall[], candidateKeys: readonly string[], links: SpanLinkRow[], stored: ReadonlySet<string>, unconfirmed: PreparedBatch | null): PreparedBatch {
   const keys = new Set<string>();
   const calls: PendingCall[] = [];
-  for (const call of candidates) {
-    const key = callKey(call);
+  for (let i = 0; i < candidates.length; i++) {
+    const call = candidates[i]!;
+    const key = candidateKeys[i]!;
     if (stored.has(key) || keys.has(key) || unconfirmed?.keys.has(key)) continue;
     keys.add(key);
     calls.push(call);
@@ -68,8 +70,9 @@ export function checkAhead(client: StoreClient, spans: readonly Pick<DecodedSpan
     epoch,
     async prepare(rows) {
       const { calls, links } = splitRows(rows);
-      if (!calls.every((c) => checked.has(callKey(c)) && days.has(c.timestamp.slice(0, 10)))) return null;
-      return dropRepeats(calls, links, await stored, null);
+      const callKeys = calls.map(callKey);
+      if (!calls.every((c, i) => checked.has(callKeys[i]!) && days.has(c.timestamp.slice(0, 10)))) return null;
+      return dropRepeats(calls, callKeys, links, await stored, null);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminKeyError, ProviderApiError } from './reconcile-errors.js';
 
 /** How an admin API client retries and paces itself. */
@@ -20,8 +21,6 @@ export interface AdminRequest {
   url: URL;
   headers: Record<string, string>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // 429 (rate limited) and 5xx (the provider's trouble, Anthropic's 529 overloaded included) pass;
 // any other 4xx will not change on retry.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AdminFetch } from './admin-fetch.js';
+import { dayText } from '../rows/date-time-text.js';
 import { fetchAllBuckets } from './paged-report.js';
 import { emptyRow, nanosFromDecimal, type ImportRange, type ProviderRow } from './provider-row.js';
 
@@ -52,7 +53,7 @@ function request(access: AnthropicSourceAccess, path: string, range: ImportRange
 const bucketDay = (startingAt: string) => {
   const t = Date.parse(startingAt);
   if (Number.isNaN(t)) throw new TypeError(`bad starting_at ${startingAt}`);
-  return new Date(t).toISOString().slice(0, 10);
+  return dayText(new Date(t));
 };
 
 async function usageRows(fetchText: AdminFetch, access: AnthropicSourceAccess, range: ImportRange): Promise<ProviderRow[]> {

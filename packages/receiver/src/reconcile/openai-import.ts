@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { dayText } from '../rows/date-time-text.js';
 import type { AdminFetch } from './admin-fetch.js';
 import { fetchAllBuckets } from './paged-report.js';
-import { dayOf, emptyRow, nanosFromDecimal, parseKeepingAmounts, type ImportRange, type ProviderRow } from './provider-row.js';
+import { emptyRow, nanosFromDecimal, parseKeepingAmounts, type ImportRange, type ProviderRow } from './provider-row.js';
 
 /**
  * OpenAI's organization Usage API (completions, embeddings) and Costs API, daily buckets grouped
@@ -32,7 +33,7 @@ const costResult = z.object({
 const bucket = <T extends z.ZodType>(result: T) => z.object({ start_time: z.number().int(), end_time: z.number().int(), results: z.array(result) });
 
 const unix = (d: Date) => String(Math.floor(d.getTime() / 1000));
-const bucketDay = (startTime: number) => dayOf(new Date(startTime * 1000));
+const bucketDay = (startTime: number) => dayText(new Date(startTime * 1000));
 
 /** "gpt-4o-2024-08-06, input" -> "gpt-4o-2024-08-06"; a line item without a token type is its own name. */
 export function lineItemModel(lineItem: string): string {

@@ -1,4 +1,5 @@
 import { parseScaled } from '@tokenledger/pricing';
+import { dayText } from '../rows/date-time-text.js';
 import { ProviderApiError } from './reconcile-errors.js';
 
 /**
@@ -37,12 +38,10 @@ export const emptyRow = (day: string, kind: ProviderRow['kind']): ProviderRow =>
   input_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 0, requests: null, cost_nanos: 0n,
 });
 
-export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-
 /** Every UTC day of the range, in order. */
 export function rangeDays(range: ImportRange): string[] {
   const days: string[] = [];
-  for (let t = range.from.getTime(); t < range.to.getTime(); t += 86_400_000) days.push(dayOf(new Date(t)));
+  for (let t = range.from.getTime(); t < range.to.getTime(); t += 86_400_000) days.push(dayText(new Date(t)));
   return days;
 }
 

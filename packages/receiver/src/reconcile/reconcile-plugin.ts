@@ -5,10 +5,10 @@ import { Alerter } from '../billing/alerter.js';
 import { DEFAULT_RETRY, type WebhookTarget } from '../billing/webhook-delivery.js';
 import { ForbiddenError, type AuthVariables } from '../http/auth.js';
 import { parseQuery } from '../reports/report-routes.js';
+import { dayText } from '../rows/date-time-text.js';
 import type { PluginContext, PluginInstance, ReceiverPlugin } from '../server/receiver.js';
 import { driftAlerts } from './drift-alerts.js';
 import type { FetchPolicy } from './admin-fetch.js';
-import { dayOf } from './provider-row.js';
 import { reconcileConfigSchema, type ReconcileConfig } from './reconcile-config.js';
 import { acquireReconcileLease, type ReconcileLease } from './reconcile-lease.js';
 import { reconciliationReport, reconcileQuerySchema } from './reconciliation-report.js';
@@ -56,12 +56,12 @@ export function createReconcile(ctx: PluginContext, options: ReconcilePluginOpti
   const runOnce = async (): Promise<ImportSummary | null> => {
     if (!(await acquireReconcileLease(ctx.store, lease))) return null;
     const now = ctx.now();
-    const today = new Date(`${dayOf(now)}T00:00:00Z`);
+    const today = new Date(`${dayText(now)}T00:00:00Z`);
     const range = { from: new Date(today.getTime() - config.lookback_days * DAY_MS), to: new Date(today.getTime() + DAY_MS) };
     const summary = await importFromApis({ store: ctx.store, pricer: ctx.pricer, now }, { config, adminKeys: ctx.config.adminKeys ?? {}, range, ...(options.policy ? { policy: options.policy } : {}) });
     await alerter.load(); // claims another receiver made in an earlier slot
     const days = await reconciliationReport(ctx.store, ctx.pricer, { from: range.from, to: today, group_by: ['day', 'provider'] }, config.tolerance_pct);
-    for (const alert of driftAlerts(days, dayOf(now), config.tolerance_pct)) if (!alerter.has(alert)) alerter.fire(alert);
+    for (const alert of driftAlerts(days, dayText(now), config.tolerance_pct)) if (!alerter.has(alert)) alerter.fire(alert);
     return summary;
   };
 

@@ -14,3 +14,6 @@ export function dateTimeText(d: Date): string {
   }
   return lastText;
 }
+
+/** 'YYYY-MM-DD' in UTC, the text form Date columns read and the day a report is keyed by. */
+export const dayText = (d: Date): string => d.toISOString().slice(0, 10);

@@ -13,6 +13,7 @@
  * read twice, `settleMs` apart, and only rows that are the same in both reads are corrected; an
  * insert in flight across both reads would have to stall longer than `settleMs`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';
 import { dateTimeText, LLM_CALLS } from '../store/llm-calls.js';
@@ -90,8 +91,6 @@ HAVING ${MEASURES.map((m) => `sum(d_${m}) != 0`).join(' OR ')}`,
     { name: 'rollup_keys', structure: 'day Date, client_id String, project String, feature String, app String, environment String, provider String, model String', rows: keys.map((k) => KEY.map((c) => k[c])) },
   );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sets the rollup of `keys` to their billed calls; returns the rollup rows inserted as corrections,

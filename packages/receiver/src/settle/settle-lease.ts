@@ -10,6 +10,7 @@
  * `tokenledger reprice` holds the same lease across many slots (holdLease), so settle and
  * reprice never rewrite the same rows at once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { quoteString } from '../clickhouse/sql.js';
 import { freshSource } from '../clickhouse/fresh-reads.js';
@@ -32,7 +33,8 @@ export interface LeaseOptions {
 
 export const SETTLE_LEASES = 'settle_leases';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The slot length in whole seconds, at least 2 so that a slot has a first half to start in. */
+const slotSeconds = (lease: LeaseOptions) => Math.max(2, Math.floor(lease.seconds));
 
 async function serverSlot(store: StoreClient, seconds: number): Promise<{ slot: string; into: number }> {
   const [row] = await store.queryRows<{ slot: string; into: number }>(
@@ -43,7 +45,7 @@ async function serverSlot(store: StoreClient, seconds: number): Promise<{ slot: 
 
 /** The slot this run holds, or null when another receiver holds it (or too little of it is left). */
 export async function acquireLease(store: StoreClient, lease: LeaseOptions): Promise<string | null> {
-  const seconds = Math.max(2, Math.floor(lease.seconds));
+  const seconds = slotSeconds(lease);
   const { slot, into } = await serverSlot(store, seconds);
   if (into * 2 >= seconds) return null;
   await store.command(`INSERT INTO ${store.database}.${SETTLE_LEASES} (slot, holder, claimed_at) SELECT ${slot}, ${quoteString(lease.holder)}, now()`);
@@ -53,7 +55,7 @@ export async function acquireLease(store: StoreClient, lease: LeaseOptions): Pro
 
 /** True while the server clock is still in `slot`: checked right before writing. */
 export async function stillHeld(store: StoreClient, lease: LeaseOptions, slot: string): Promise<boolean> {
-  return (await serverSlot(store, Math.max(2, Math.floor(lease.seconds)))).slot === slot;
+  return (await serverSlot(store, slotSeconds(lease))).slot === slot;
 }
 
 /** Marks a claim given up (a finished reprice): the holder `released:<holder>` in the same slot. */
@@ -93,7 +95,7 @@ export interface LeaseHold {
  * second reprice) claimed first.
  */
 export async function holdLease(store: StoreClient, lease: LeaseOptions): Promise<LeaseHold | null> {
-  const seconds = Math.max(2, Math.floor(lease.seconds));
+  const seconds = slotSeconds(lease);
   const { slot, into } = await serverSlot(store, seconds);
   await claimAhead(store, lease, slot);
   await sleep(Math.max(lease.claimDelayMs, (seconds - into) * 1000));

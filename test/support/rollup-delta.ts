@@ -1,6 +1,9 @@
-import type { CallRow } from '../store/llm-calls.js';
+import type { CallRow } from '../../packages/receiver/src/store/llm-calls.js';
 
 /**
+ * Test support only: the dashboard fixture writes a revision's rollup difference by hand, as the
+ * receiver's settle stage does (settle/rollup-converge.ts, which reads the difference from ClickHouse).
+ *
  * A call's contribution to llm_usage_daily, signed: what the materialized view added for it
  * (migration 0002), so that -before +after keeps the rollup equal to the billed calls.
  */
