@@ -1,10 +1,10 @@
 import { parseScaled } from '@tokenledger/pricing';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { ident, sql } from '../clickhouse/sql.js';
+import { dayText } from '../rows/date-time-text.js';
 import { billedCallsWhere } from '../store/llm-calls.js';
 
 const DAY_MS = 86_400_000;
-export const dayText = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Spend per client per UTC day over the last 8 days, for the spend-spike alert: today against

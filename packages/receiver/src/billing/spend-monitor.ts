@@ -6,7 +6,8 @@ import type { Alerter } from './alerter.js';
 import { periodAt, rowInstant, type BillingPeriod } from './billing-period.js';
 import { budgetAlert, reachedThresholds, spikeAlert, unconfiguredUnpricedAlert, unpricedAlert } from './budget-alerts.js';
 import type { ClientBilling, ClientDirectory } from './client-billing.js';
-import { DailySpend, dayText } from './daily-spend.js';
+import { dayText } from '../rows/date-time-text.js';
+import { DailySpend } from './daily-spend.js';
 import { SpendLedger, spendOf } from './spend-ledger.js';
 
 /** Midnight UTC of a 'YYYY-MM-DD' day. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHmac } from 'node:crypto';
 
 export interface WebhookTarget {
@@ -34,7 +35,6 @@ export interface DeliveryResult {
 // change on retry (bad URL, bad signature), so it fails at once.
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function backoffMs(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.baseMs * 2 ** (attempt - 1), MAX_DELAY_MS);
