@@ -4,6 +4,7 @@ import type { ClickHouseConfig } from '../config/config-schema.js';
 import { StoreUnavailableError } from '../errors.js';
 import { CLUSTER_SETTINGS } from './cluster-settings.js';
 import { clickhouseCode, storeError, type ClickHouseFailure } from './clickhouse-errors.js';
+import { createHttpPoster, type HttpPoster } from './http-post.js';
 import { TsvWriter } from './tsv-rows.js';
 
 /**
@@ -37,7 +38,7 @@ export interface StoreClient {
 
 /**
  * Network failures are retryable; a ClickHouse exception with a code is a real query error.
- * undici's fetch wraps the socket error as `cause` of a "fetch failed" TypeError.
+ * (@clickhouse/client's undici wraps the socket error as `cause` of a "fetch failed" TypeError.)
  */
 export function isUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
@@ -64,19 +65,13 @@ class ClickHouseAnswerError extends Error {
 }
 
 /** One POST to ClickHouse's HTTP interface; an error answer (status or exception header) throws. */
-async function post(config: ClickHouseConfig, params: Record<string, string>, body: Uint8Array, timeoutMs: number, contentType?: string): Promise<string> {
+async function post(config: ClickHouseConfig, http: HttpPoster, params: Record<string, string>, body: Uint8Array, timeoutMs: number, contentType?: string): Promise<string> {
   const url = new URL(config.url);
   for (const [name, value] of Object.entries({ ...sessionSettings(config), ...params })) url.searchParams.set(name, String(value));
-  const response = await fetch(url, {
-    method: 'POST',
-    body,
-    headers: { 'X-ClickHouse-User': config.username, 'X-ClickHouse-Key': config.password, ...(contentType ? { 'Content-Type': contentType } : {}) },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  const header = response.headers.get('x-clickhouse-exception-code');
-  if (!response.ok || header) {
-    throw new ClickHouseAnswerError({ code: clickhouseCode(header, text), httpStatus: response.status, message: text.trim() || `HTTP ${response.status}` });
+  const headers = { 'X-ClickHouse-User': config.username, 'X-ClickHouse-Key': config.password, ...(contentType ? { 'Content-Type': contentType } : {}) };
+  const { status, exceptionCode, text } = await http.post(url, headers, body, timeoutMs);
+  if (status < 200 || status >= 300 || exceptionCode) {
+    throw new ClickHouseAnswerError({ code: clickhouseCode(exceptionCode, text), httpStatus: status, message: text.trim() || `HTTP ${status}` });
   }
   return text;
 }
@@ -91,7 +86,7 @@ function multipartFile(name: string, bytes: Uint8Array): { body: Uint8Array; con
   return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function queryExternal<T>(config: ClickHouseConfig, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
+async function queryExternal<T>(config: ClickHouseConfig, http: HttpPoster, query: string, table: ExternalTable, timeoutMs: number): Promise<T[]> {
   const tsv = new TsvWriter();
   for (const row of table.rows) {
     for (let i = 0; i < row.length; i++) {
@@ -102,7 +97,7 @@ async function queryExternal<T>(config: ClickHouseConfig, query: string, table: 
   }
   const { body, contentType } = multipartFile(table.name, tsv.bytes());
   const params = { query: `${query} FORMAT JSONEachRow`, [`${table.name}_structure`]: table.structure, [`${table.name}_format`]: 'TabSeparated' };
-  const text = await post(config, params, body, timeoutMs, contentType);
+  const text = await post(config, http, params, body, timeoutMs, contentType);
   return text ? text.trimEnd().split('\n').map((line) => JSON.parse(line) as T) : [];
 }
 
@@ -139,6 +134,7 @@ function sessionSettings(config: ClickHouseConfig): ClickHouseSettings {
 
 export function createStoreClient(config: ClickHouseConfig, options: { requestTimeoutMs?: number } = {}): StoreClient {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const http = createHttpPoster(16);
   const raw = createClient({
     url: config.url,
     username: config.username,
@@ -161,11 +157,14 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
       guard('insert', async () => void (await raw.insert({ table, values: rows as object[], format: 'JSONEachRow' }))),
     insertTsv: (table, columns, bytes) =>
       guard('insert', async () => {
-        await post(config, { query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated` }, bytes, timeoutMs);
+        await post(config, http, { query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated` }, bytes, timeoutMs);
       }),
     queryWithTable: <T>(query: string, table: ExternalTable) =>
-      guard('query', () => queryExternal<T>(config, query, table, timeoutMs)),
+      guard('query', () => queryExternal<T>(config, http, query, table, timeoutMs)),
     ping: async () => (await raw.ping()).success,
-    close: () => raw.close(),
+    close: async () => {
+      http.close();
+      await raw.close();
+    },
   };
 }
