@@ -1,12 +1,12 @@
 /**
  * Where a lone 500-span request's time goes, stage by stage, in one process (no HTTP): protobuf
  * decode; normalize, price and encode (the receiver's stages, plausibility checks included); the
- * already-stored check's round trip; the insert into llm_calls with its rollup. Against a straight
+ * write-ahead journal's append (one row holding the request); the already-stored check's round trip; the insert into llm_calls with its rollup. Against a straight
  * insert of the same TabSeparated bytes into a second fresh database, in the same run. Medians
  * over INGEST_PHASE_REQUESTS requests (default 100) after 20 of warm-up, each with spans of its own.
  */
 import { createClient } from '@clickhouse/client';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, normalizeSpan, plausibleStages, spanClient } from '../p
 import { decodeProtobufTraces } from '../packages/receiver/src/otlp/index.js';
 import type { DecodedSpan } from '../packages/receiver/src/otlp/decoded-span.js';
 import { buildPricer } from '../packages/receiver/src/server/receiver.js';
+import { appendJournal } from '../packages/receiver/src/store/ingest-journal.js';
 import { insertCallLines } from '../packages/receiver/src/store/llm-calls.js';
 import { protobufRequests } from '../test/support/otlp-requests.js';
 
@@ -26,7 +27,7 @@ const REQUESTS = Number(process.env.INGEST_PHASE_REQUESTS ?? 100);
 const WARMUP = 20;
 const SPANS = 500;
 
-const PHASES = ['decode', 'normalize+price+encode', 'already-stored check', 'insert', 'straight insert'] as const;
+const PHASES = ['decode', 'normalize+price+encode', 'journal append', 'already-stored check', 'insert', 'straight insert'] as const;
 
 async function freshStore(tag: string) {
   const database = `tl_bench_phases_${tag}_${randomBytes(3).toString('hex')}`;
@@ -70,6 +71,8 @@ export async function run(): Promise<void> {
         spansToRows(decoded, stages, new Date(), encoder);
         return encoder.finish();
       });
+      const at = new Date(Math.floor(Date.now() / 1000) * 1000);
+      await mark('journal append', () => appendJournal(receiver.store, { batch_id: randomUUID(), receiver: 'bench', written_at: at, calls: calls.length, call_lines: pendingCallsTsv(calls), link_rows: '' }));
       const prepared = await mark('already-stored check', () => prepareIngestRows(receiver.store, calls));
       await mark('insert', () => insertPrepared(receiver.store, prepared));
       const lines = pendingCallsTsv(calls);

@@ -4,7 +4,7 @@
  * figures are the receiver's alone and not the bench's (which holds the baselines' rows).
  * Messages: it sends { url } once listening; on 'start' it notes its CPU clock; on 'memory' it
  * sends { heapMiB, rssMiB } after a full collection; on 'stop' it stores what it accepted, then
- * sends { cpuSeconds, inserts } and exits.
+ * sends { cpuSeconds, inserts, journaled } and exits.
  */
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { defaultPlugins } from '../packages/receiver/src/server/default-plugins.js';
@@ -28,7 +28,11 @@ process.on('message', (message) => {
     const used = process.cpuUsage(cpuAtStart);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     await server.stop();
-    process.send!({ cpuSeconds: (used.user + used.system) / 1e6, inserts: Number(/tokenledger_batch_rows_count (\d+)/.exec(metrics)?.[1]) });
+    process.send!({
+      cpuSeconds: (used.user + used.system) / 1e6,
+      inserts: Number(/tokenledger_batch_rows_count (\d+)/.exec(metrics)?.[1]),
+      journaled: Number(/tokenledger_journal_entries_total\{event="written"\} (\d+)/.exec(metrics)?.[1] ?? 0),
+    });
     process.disconnect();
   })();
 });

@@ -103,7 +103,7 @@ interface ReceiverProcess {
   /** Heap and RSS after a full collection. */
   memory(): Promise<{ heapMiB: number; rssMiB: number }>;
   /** Stores what was accepted and exits: its CPU seconds since `start`, and the inserts it made. */
-  stop(): Promise<{ cpuSeconds: number; inserts: number }>;
+  stop(): Promise<{ cpuSeconds: number; inserts: number; journaled: number }>;
 }
 
 async function startReceiver(database: string): Promise<ReceiverProcess> {
@@ -136,7 +136,7 @@ async function receiverRun(file: string, warmup: string, database: string, inFli
   const sent = await send(receiver.url, file, inFlight);
   const clickhouse = clickhouseCpu() - clickhouseBefore;
   const report = await receiver.stop();
-  return { ...sent, cpu: { receiver: report.cpuSeconds, clickhouse, sender: sent.cpuSeconds }, inserts: report.inserts };
+  return { ...sent, cpu: { receiver: report.cpuSeconds, clickhouse, sender: sent.cpuSeconds }, inserts: report.inserts, journaled: report.journaled };
 }
 
 /** Straight inserts of precomputed rows, `batchRows` per insert, one at a time; with each insert's latency. */
@@ -201,7 +201,7 @@ async function sustained(admin: ReturnType<typeof createClient>, database: strin
       const parts = await partsPerPartition(admin, database);
       for (const [table, n] of Object.entries(parts)) peak[table] = Math.max(peak[table] ?? 0, n);
       const { heapMiB, rssMiB } = await receiver.memory();
-      samples.push(`${Math.round(samples.length * 30)}s: llm_calls ${parts.llm_calls ?? 0} / llm_usage_daily ${parts.llm_usage_daily ?? 0} parts, heap ${heapMiB} / RSS ${rssMiB} MiB`);
+      samples.push(`${Math.round(samples.length * 30)}s: llm_calls ${parts.llm_calls ?? 0} / llm_usage_daily ${parts.llm_usage_daily ?? 0} / ingest_journal ${parts.ingest_journal ?? 0} parts, heap ${heapMiB} / RSS ${rssMiB} MiB`);
     })();
   }, 30_000);
   const sent = await send(receiver.url, file, 1, { seconds, offsetsFile });
@@ -276,7 +276,7 @@ export async function run(): Promise<void> {
         level.cpu.push(recv.cpu.receiver);
         level.clickhouse.push(recv.cpu.clickhouse);
         level.inserts.push(recv.inserts);
-        console.log(`round ${round}: receiver, ${inFlight} in flight: ${rate(spans, recv.seconds)} spans/s in ${recv.inserts} inserts, ack p50 ${recv.p50.toFixed(1)} ms p99 ${recv.p99.toFixed(1)} ms (cpu: ${cpuText(recv.cpu)}); ${percent(json.seconds, recv.seconds)} of this round's JSONEachRow, ${percent(small.seconds, recv.seconds)} of its straight ${SPANS}-row inserts`);
+        console.log(`round ${round}: receiver, ${inFlight} in flight: ${rate(spans, recv.seconds)} spans/s in ${recv.inserts} inserts (${recv.journaled} requests journaled), ack p50 ${recv.p50.toFixed(1)} ms p99 ${recv.p99.toFixed(1)} ms (cpu: ${cpuText(recv.cpu)}); ${percent(json.seconds, recv.seconds)} of this round's JSONEachRow, ${percent(small.seconds, recv.seconds)} of its straight ${SPANS}-row inserts`);
       }
       await dropAll();
     }
@@ -285,7 +285,7 @@ export async function run(): Promise<void> {
     if (SUSTAINED_SECONDS > 0) {
       const s = await sustained(admin, database('sustained'), SUSTAINED_SECONDS);
       const total = s.sent.requests * SPANS;
-      console.log(`\nsustained, 1 in flight for ${s.sent.seconds.toFixed(0)} s: ${total.toLocaleString('en')} spans, ${rate(total, s.sent.seconds)} spans/s in ${s.report.inserts} inserts, ${s.sent.retries} requests retried after 429/503, ack p50 ${s.sent.p50.toFixed(1)} ms p99 ${s.sent.p99.toFixed(1)} ms, receiver CPU ${per100k(s.report.cpuSeconds, total)} per 100k spans`);
+      console.log(`\nsustained, 1 in flight for ${s.sent.seconds.toFixed(0)} s: ${total.toLocaleString('en')} spans, ${rate(total, s.sent.seconds)} spans/s in ${s.report.inserts} inserts (${s.report.journaled} requests journaled), ${s.sent.retries} requests retried after 429/503, ack p50 ${s.sent.p50.toFixed(1)} ms p99 ${s.sent.p99.toFixed(1)} ms, receiver CPU ${per100k(s.report.cpuSeconds, total)} per 100k spans`);
       console.log(`active parts per partition, peak: ${JSON.stringify(s.peak)}; at the end: ${JSON.stringify(s.end)}`);
       for (const line of s.samples) console.log(`  ${line}`);
     }

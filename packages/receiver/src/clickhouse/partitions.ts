@@ -34,3 +34,15 @@ export async function dropPartition(store: StoreClient, table: string, partition
   const target = targetOf(store);
   await store.command(`ALTER TABLE ${store.database}.${localTable(table, target)} ${onCluster(target)} DROP PARTITION ${partition}`);
 }
+
+/**
+ * Drops the whole days (partitions by toDate, 'YYYY-MM-DD') of `tables` older than `days`: how
+ * working-memory tables forget, instantly on every ClickHouse version (18.16 has no TTL).
+ */
+export async function dropExpiredDays(store: StoreClient, tables: readonly string[], now: Date, days: number): Promise<Array<{ table: string; day: string }>> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  const rows = await activePartitions(store, tables);
+  const expired = rows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.partition) && r.partition < cutoff).sort((a, b) => (a.table + a.partition < b.table + b.partition ? -1 : 1));
+  for (const r of expired) await dropPartition(store, r.table, quoteString(r.partition));
+  return expired.map((r) => ({ table: r.table, day: r.partition }));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TsvWriter } from './tsv-rows.js';
+import { readTsvFields, TsvWriter } from './tsv-rows.js';
 
 const text = (w: TsvWriter) => w.bytes().toString('utf8');
 
@@ -23,6 +23,13 @@ describe('TabSeparated bytes', () => {
     const w = new TsvWriter().value(null).tab().value(42).tab().value(undefined).tab().value(1.5).endRow();
     expect(text(w)).toBe('\\N\t42\t\t1.5\n');
     expect(() => new TsvWriter().number(Number.NaN)).toThrow(/finite/);
+  });
+
+  it('reads back the strings it wrote, field by field', () => {
+    const values = ['a\\b\tc\nd\re\0f', 'ü\tß\\😀', '', 'plain', '\\t is not a tab'];
+    const w = new TsvWriter();
+    values.forEach((v, i) => (i ? w.tab().text(v) : w.text(v)));
+    expect(readTsvFields(text(w))).toEqual(values);
   });
 
   it('grows past its first buffer without losing bytes', () => {

@@ -142,3 +142,10 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 function escapeText(text: string, quoted: boolean): string {
   return text.replace(quoted ? /[\\'\t\n\r\0]/g : /[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
 }
+
+const UNESCAPED: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0' };
+
+/** The fields of one TabSeparated line (no line feed) as written by TsvWriter.text, unescaped. */
+export function readTsvFields(line: string): string[] {
+  return line.split('\t').map((field) => (field.includes('\\') ? field.replace(/\\(.)/g, (_, c: string) => UNESCAPED[c] ?? c) : field));
+}

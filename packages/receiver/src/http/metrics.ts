@@ -42,8 +42,14 @@ export function createMetrics(pendingRows: () => number = () => 0) {
       this.set(pendingRows());
     },
   });
+  const journalEntries = new Counter({
+    name: 'tokenledger_journal_entries_total',
+    help: 'Write-ahead journal entries (docs/receiver.md "Journal"): written (the rows of a request, which is answered from there when that comes before the insert), replayed (stored by the replay after its receiver did not), rejected (refused by ClickHouse for good after the answer)',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
   const background = backgroundMetrics(registry);
-  return { registry, spans, received, requests, insertSeconds, batchRows, queueDepth, ...background };
+  return { registry, spans, received, requests, insertSeconds, batchRows, queueDepth, journalEntries, ...background };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

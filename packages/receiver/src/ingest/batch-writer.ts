@@ -109,6 +109,16 @@ export class BatchWriter<Row, Prepared = unknown> {
     return this.pendingRows >= this.options.maxPendingRows;
   }
 
+  /** Whether `write` would take `rows` more rows now (not shutting down, within the pending limit). */
+  accepts(rows: number): boolean {
+    return !this.closed && this.pendingRows + rows <= this.options.maxPendingRows;
+  }
+
+  /** Whether everything pending, with `rows` more, is at most one insert's worth: the writer is not under load. */
+  withinOneBatch(rows: number): boolean {
+    return this.pendingRows + rows <= this.options.maxBatchRows;
+  }
+
   /** Inserts started so far: a check that began at this epoch still holds while it is unchanged. */
   get epoch(): number {
     return this.inserts;
@@ -123,7 +133,7 @@ export class BatchWriter<Row, Prepared = unknown> {
   write(rows: Row[], ahead?: AheadCheck<Row, Prepared>): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the receiver is shutting down'));
     if (rows.length === 0) return Promise.resolve();
-    if (this.pendingRows + rows.length > this.options.maxPendingRows) return Promise.reject(new QueueFullError(1));
+    if (!this.accepts(rows.length)) return Promise.reject(new QueueFullError(1));
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ rows, ahead, settled: false, resolve, reject });
       this.queuedRows += rows.length;

@@ -1,5 +1,5 @@
-import { TsvWriter } from '../clickhouse/tsv-rows.js';
-import { writeCallRow, type CallRow, type StoredCall } from '../rows/llm-call-row.js';
+import { readTsvFields, TsvWriter } from '../clickhouse/tsv-rows.js';
+import { CALL_COLUMNS, writeCallRow, type CallRow, type StoredCall } from '../rows/llm-call-row.js';
 import type { CallSink } from './spans-to-rows.js';
 
 /**
@@ -81,4 +81,22 @@ export function pendingCallsTsv(calls: readonly PendingCall[]): Buffer {
     pos += lines.copy(out, pos, start, end);
   }
   return out;
+}
+
+const column = (name: (typeof CALL_COLUMNS)[number]) => CALL_COLUMNS.indexOf(name);
+const STORED_FIELDS = (['timestamp', 'trace_id', 'span_id', 'client_id', 'project', 'feature', 'app', 'provider', 'request_model', 'response_model', 'cost_nanos'] as const).map((name) => [name, column(name)] as const);
+const [PRICED, METERED] = [column('priced'), column('metered')];
+
+/** The calls of lines written by PendingCallEncoder (a journal entry's), pointing into `lines`. */
+export function pendingCallsFromLines(lines: Buffer): PendingCall[] {
+  const calls: PendingCall[] = [];
+  for (let start = 0; start < lines.length; ) {
+    const lf = lines.indexOf(0x0a, start);
+    const end = lf < 0 ? lines.length : lf + 1;
+    const fields = readTsvFields(lines.toString('utf8', start, lf < 0 ? end : lf));
+    const call = Object.fromEntries(STORED_FIELDS.map(([name, i]) => [name, fields[i] ?? ''])) as Omit<StoredCall, 'priced' | 'metered'>;
+    calls.push({ ...call, priced: fields[PRICED] === '1' ? 1 : 0, metered: fields[METERED] === '1' ? 1 : 0, lines, start, end });
+    start = end;
+  }
+  return calls;
 }

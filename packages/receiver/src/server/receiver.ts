@@ -8,6 +8,10 @@ import { createApp } from '../http/app.js';
 import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
+import { replayJournal } from '../ingest/journal-replay.js';
+import { JournaledWriter } from '../ingest/journaled-writer.js';
+import { processHolder, workClaimer } from '../coordination/work-claims.js';
+import { BackgroundTask } from './background-task.js';
 import { priceCall } from '../ingest/price-call.js';
 import { checkAhead, combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
@@ -28,6 +32,8 @@ export interface ReceiverOptions {
   maxConcurrentDecodes?: number;
   maxWaitingDecodes?: number;
   statsFlushMs?: number;
+  /** How often journal entries left undrained are looked for (default 30,000 ms). */
+  journalReplayMs?: number;
   now?: () => Date;
   /** Features built on stored calls: reports, budgets, alerts. */
   plugins?: ReceiverPlugin[];
@@ -77,6 +83,8 @@ export interface Receiver {
   pricer: Pricer;
   metrics: Metrics;
   writer: BatchWriter<IngestRow, PreparedBatch>;
+  /** What OTLP requests are written through: the batch writer, acknowledging from the journal while requests come fast. */
+  journal: JournaledWriter;
   plugins: PluginInstance[];
   /** Drains accepted rows, writes pending stats, closes ClickHouse connections. */
   close(): Promise<void>;
@@ -95,6 +103,46 @@ function apiRoutes(plugins: PluginInstance[]): Hono {
   const api = new Hono();
   for (const plugin of plugins) if (plugin.routes) api.route('/', plugin.routes);
   return api;
+}
+
+/** The write-ahead journal in front of the batch writer, and the replay of what its receivers left undrained. */
+function writeAheadJournal(deps: {
+  store: StoreClient;
+  writer: BatchWriter<IngestRow, PreparedBatch>;
+  config: AppConfig;
+  metrics: Metrics;
+  log: { write(text: string): void };
+  now: () => Date;
+  replayMs: number | undefined;
+}): { journal: JournaledWriter; replay: BackgroundTask } {
+  const { store, writer, config, metrics, log, now } = deps;
+  const holder = processHolder();
+  const journal = new JournaledWriter(store, writer, {
+    minRate: config.file.ingest.journal_min_rate,
+    receiver: holder,
+    now,
+    onJournaled: () => metrics.journalEntries.inc({ event: 'written' }),
+    onRejected: (entry, err) => {
+      metrics.journalEntries.inc({ event: 'rejected' });
+      log.write(`journal: ClickHouse refused the ${entry.calls} calls of acknowledged entry ${entry.batch_id} for good (kept in ingest_journal): ${err.message}\n`);
+    },
+  });
+  const claimer = workClaimer(store, { holder });
+  const replay = new BackgroundTask({
+    intervalMs: deps.replayMs ?? 30_000,
+    maxBackoffMs: 300_000,
+    run: async () => {
+      const r = await replayJournal(store, writer, { now: now(), claimer, retentionDays: config.file.ingest.journal_retention_days });
+      metrics.journalEntries.inc({ event: 'replayed' }, r.stored);
+      metrics.journalEntries.inc({ event: 'rejected' }, r.rejected);
+      if (r.stored + r.rejected + r.failed > 0) log.write(`journal: replayed ${r.stored} entries not drained by their receiver, ${r.rejected} refused by ClickHouse, ${r.failed} to try again\n`);
+    },
+    onOutcome: (outcome, error) => {
+      if (error) log.write(`journal replay ${outcome}: ${error.message}\n`);
+    },
+  });
+  replay.start();
+  return { journal, replay };
 }
 
 /** Wires decode → normalize → price → store for one process, from the one config value. */
@@ -130,6 +178,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
       if (ok) metrics.batchRows.observe(rows);
     },
   });
+  const { journal, replay } = writeAheadJournal({ store, writer, config, metrics, log, now, replayMs: options.journalReplayMs });
   const statsTimer = setInterval(() => void stats.flush(), options.statsFlushMs ?? 5_000);
   statsTimer.unref();
   const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
@@ -137,7 +186,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     config,
     log,
     metrics,
-    writer,
+    writer: journal,
     // Only while the writer is idle: otherwise the next batch's check already overlaps an insert.
     checkAhead: (spans) => (writer.idle ? checkAhead(store, spans, writer.epoch) : undefined),
     stats,
@@ -167,10 +216,13 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     pricer,
     metrics,
     writer,
+    journal,
     plugins,
     async close() {
       clearInterval(statsTimer);
+      await replay.close();
       await writer.close();
+      await journal.close();
       await stats.flush();
       for (const plugin of plugins) await plugin.close?.();
       await store.close();

@@ -1,0 +1,63 @@
+import type { StoreClient } from '../clickhouse/store-client.js';
+import type { WorkClaimer } from '../coordination/work-claims.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
+import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type JournalEntry } from '../store/ingest-journal.js';
+import { RowsRejectedError, type BatchWriter } from './batch-writer.js';
+import type { IngestRow } from './ingest-row.js';
+import { pendingCallsFromLines } from './pending-calls.js';
+
+/**
+ * Stores the journal entries that were acknowledged but never drained (journaled-writer.ts): their
+ * receiver died before its insert, or the insert failed. Entries are left alone for `olderThanMs`
+ * (a live receiver drains its own within a batch or two), then whichever receiver wins the
+ * minute's work claim writes them through its batch writer: the already-stored check drops every
+ * row that did reach llm_calls, so a replay bills nothing twice. Whole days past the retention go.
+ */
+export interface ReplayOptions {
+  now: Date;
+  claimer: WorkClaimer;
+  /** An entry younger than this is its own receiver's to drain (default 60,000 ms). */
+  olderThanMs?: number;
+  retentionDays: number;
+  /** Entries replayed per run (default 100: at most 50,000 rows of 500-span requests). */
+  limit?: number;
+}
+
+export interface ReplayResult {
+  /** false when another receiver had this minute's claim (nothing was read). */
+  ran: boolean;
+  stored: number;
+  rejected: number;
+  /** Entries whose insert failed for a reason that may pass (ClickHouse down): tried again next run. */
+  failed: number;
+  droppedDays: number;
+}
+
+export function journalRows(entry: Pick<JournalEntry, 'call_lines' | 'link_rows'>): IngestRow[] {
+  const calls = pendingCallsFromLines(Buffer.from(entry.call_lines));
+  const links = entry.link_rows ? (JSON.parse(entry.link_rows) as SpanLinkRow[]) : [];
+  return [...calls, ...links];
+}
+
+export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, options: ReplayOptions): Promise<ReplayResult> {
+  const result: ReplayResult = { ran: false, stored: 0, rejected: 0, failed: 0, droppedDays: 0 };
+  if (!(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
+  result.ran = true;
+  const now = options.now.getTime();
+  const range = { since: new Date(now - options.retentionDays * 86_400_000), before: new Date(now - (options.olderThanMs ?? 60_000)) };
+  const entries = await undrainedEntries(store, range, options.limit ?? 100);
+  // All at once: the batch writer stores them in batches of many entries, as it does requests.
+  const outcomes = await Promise.allSettled(entries.map((e) => writer.write(journalRows(e))));
+  const drained: DrainedEntry[] = [];
+  outcomes.forEach((o, i) => {
+    const { batch_id, written_at } = entries[i]!;
+    if (o.status === 'fulfilled') drained.push({ batch_id, written_at, outcome: 'stored' });
+    else if (o.reason instanceof RowsRejectedError) drained.push({ batch_id, written_at, outcome: 'rejected' });
+    else result.failed++;
+  });
+  await markDrained(store, drained, options.now);
+  result.stored = drained.filter((d) => d.outcome === 'stored').length;
+  result.rejected = drained.length - result.stored;
+  result.droppedDays = (await dropExpiredJournal(store, options.now, options.retentionDays)).length;
+  return result;
+}

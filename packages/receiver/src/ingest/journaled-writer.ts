@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { StoreClient } from '../clickhouse/store-client.js';
+import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
+import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
+import { isSpanLink, type IngestRow } from './ingest-row.js';
+import { pendingCallsTsv, type PendingCall } from './pending-calls.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
+
+/**
+ * Acknowledges from the write-ahead journal while requests come fast (docs/receiver.md "Journal").
+ * An exporter with one request in flight waits for each answer, and an answer given only once
+ * the request's rows are in llm_calls costs a part of llm_calls and one of its rollup per 500
+ * spans: a fraction of what ClickHouse stores in batches of thousands. From `minRate` requests a
+ * second, a request's rows are also written to ingest_journal as one row, and the request is
+ * answered as soon as either write is done; the batch writer stores the rows in llm_calls with
+ * whatever else arrived meanwhile, and records the entry drained. Below the rate (a lone request,
+ * a quiet app) nothing changes: the answer waits for llm_calls, and no journal row is written.
+ *
+ * Nothing is acknowledged before it is stored: the journal is a ClickHouse table. An entry whose
+ * rows did not reach llm_calls (this process died, the insert failed) has no drained record and is
+ * replayed by journal-replay.ts through the already-stored check, so it is billed once.
+ */
+export interface JournalPolicy {
+  /** Requests per second (over the last second) from which answers come from the journal; 0 = never. */
+  minRate: number;
+  /** This process, as written in each entry (coordination/work-claims.ts processHolder). */
+  receiver: string;
+  now(): Date;
+  /** Drained records are written together at most this often (default 1,000 ms). */
+  markEveryMs?: number;
+  /** An entry written (its request may be answered from it). */
+  onJournaled?(entry: JournalEntry): void;
+  /** An acknowledged entry whose rows ClickHouse refused for good (kept in the journal as 'rejected'). */
+  onRejected?(entry: JournalEntry, err: RowsRejectedError): void;
+}
+
+/** Requests over the last second, from two one-second buckets (the older one weighted by its overlap). */
+class RequestRate {
+  private bucket = 0;
+  private current = 0;
+  private previous = 0;
+
+  tick(nowMs: number): number {
+    const bucket = Math.floor(nowMs / 1000);
+    if (bucket !== this.bucket) {
+      this.previous = bucket === this.bucket + 1 ? this.current : 0;
+      this.current = 0;
+      this.bucket = bucket;
+    }
+    this.current++;
+    return this.current + this.previous * (1 - (nowMs / 1000 - bucket));
+  }
+}
+
+/** Where the records pile up at most, if ClickHouse refuses them a while (lost ones only cost a replay). */
+const MAX_KEPT_MARKS = 10_000;
+
+export class JournaledWriter {
+  private readonly rate = new RequestRate();
+  private marks: DrainedEntry[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Entries whose journal row or insert is still in flight: their records come when both settle. */
+  private readonly recording = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: StoreClient,
+    private readonly writer: BatchWriter<IngestRow, unknown>,
+    private readonly policy: JournalPolicy,
+  ) {
+    this.timer = setInterval(() => void this.flushMarks(), policy.markEveryMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  get full(): boolean {
+    return this.writer.full;
+  }
+
+  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>): Promise<void> {
+    const fast = this.policy.minRate > 0 && this.rate.tick(performance.now()) >= this.policy.minRate;
+    // Past one insert's worth of pending rows, batches are full and cheap already, and the time is
+    // spent on CPU rather than on waiting: a journal row would only add to ClickHouse's work.
+    if (!fast || rows.length === 0 || !this.writer.accepts(rows.length) || !this.writer.withinOneBatch(rows.length)) return this.writer.write(rows, ahead);
+    const entry = this.entryOf(rows);
+    const stored = this.writer.write(rows, ahead);
+    const journaled = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
+    const recorded = Promise.allSettled([journaled, stored]).then(([j, s]) => {
+      if (j.status === 'rejected') return; // no entry: the answer is the insert's
+      if (s.status === 'fulfilled') this.mark(entry, 'stored');
+      else if (s.reason instanceof RowsRejectedError) {
+        this.mark(entry, 'rejected');
+        this.policy.onRejected?.(entry, s.reason);
+      } // else left undrained, for the replay
+    });
+    this.recording.add(recorded);
+    void recorded.finally(() => this.recording.delete(recorded));
+    // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
+    return new Promise<void>((resolve, reject) => {
+      stored.then(resolve, reject);
+      journaled.then(resolve, () => undefined);
+    });
+  }
+
+  private entryOf(rows: IngestRow[]): JournalEntry {
+    const calls: PendingCall[] = [];
+    const links: SpanLinkRow[] = [];
+    for (const row of rows) {
+      if (isSpanLink(row)) links.push(row);
+      else calls.push(row);
+    }
+    const at = this.policy.now();
+    return {
+      batch_id: randomUUID(),
+      receiver: this.policy.receiver,
+      written_at: new Date(Math.floor(at.getTime() / 1000) * 1000),
+      calls: calls.length,
+      call_lines: pendingCallsTsv(calls),
+      link_rows: links.length ? JSON.stringify(links) : '',
+    };
+  }
+
+  private mark(entry: JournalEntry, outcome: DrainOutcome): void {
+    if (this.marks.length < MAX_KEPT_MARKS) this.marks.push({ batch_id: entry.batch_id, written_at: entry.written_at, outcome });
+  }
+
+  /** Writes the drained records gathered so far in one insert; on failure they wait for the next. */
+  private flushMarks(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const marks = this.marks.splice(0);
+      try {
+        await markDrained(this.store, marks, this.policy.now());
+      } catch {
+        this.marks.unshift(...marks.slice(0, MAX_KEPT_MARKS - this.marks.length));
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Call after the batch writer closed: every entry it drained gets its record. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.recording);
+    await this.flushMarks();
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
+import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
+import { StoreUnavailableError } from '../packages/receiver/src/errors.js';
+import { workClaimer } from '../packages/receiver/src/coordination/work-claims.js';
+import { BatchWriter } from '../packages/receiver/src/ingest/batch-writer.js';
+import type { IngestRow } from '../packages/receiver/src/ingest/ingest-row.js';
+import { journalRows, replayJournal } from '../packages/receiver/src/ingest/journal-replay.js';
+import { JournaledWriter } from '../packages/receiver/src/ingest/journaled-writer.js';
+import { pendingCalls, pendingCallsTsv } from '../packages/receiver/src/ingest/pending-calls.js';
+import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../packages/receiver/src/ingest/store-calls.js';
+import { appendJournal } from '../packages/receiver/src/store/ingest-journal.js';
+import { insertCalls } from '../packages/receiver/src/store/llm-calls.js';
+import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
+import { protobufRequests } from './support/otlp-requests.js';
+import { startTestReceiver, type TestReceiver } from './support/receiver.js';
+import { sampleRow } from './support/sample-call-row.js';
+
+const count = async (db: TestDatabase, query: string) => Number((await db.queryRows<{ n: string }>(query))[0]!.n);
+
+/** Sends `bodies` with `inFlight` requests at a time, each sender posting its next once answered; the statuses. */
+async function send(url: string, bodies: Uint8Array[], inFlight: number): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  const sender = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const res = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, sender));
+  return statuses;
+}
+
+describe('the write-ahead journal with the real receiver', () => {
+  let r: TestReceiver;
+  beforeAll(async () => {
+    r = await startTestReceiver('journal', { yaml: 'ingest:\n  journal_min_rate: 2\n' });
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it('answers from the journal while requests come fast, and stores every call once with a drained record per entry', async () => {
+    const bodies = protobufRequests(24, 50);
+    expect(await send(r.url, bodies, 4)).toEqual(Array(24).fill(200));
+    const db = r.db.name;
+    // The first request of a quiet receiver waits for llm_calls; the ones after it are journaled.
+    const entries = await count(r.db, `SELECT count() AS n FROM ${db}.ingest_journal`);
+    expect(entries).toBe(23);
+    const { writer, journal } = r.server.receiver;
+    for (let waited = 0; writer.pendingRows > 0 && waited < 10_000; waited += 20) await sleep(20);
+    await journal.close(); // writes the drained records gathered so far
+    expect(await count(r.db, `SELECT count() AS n FROM ${db}.llm_calls`)).toBe(1_200);
+    expect(await count(r.db, `SELECT uniqExact(trace_id, span_id) AS n FROM ${db}.llm_calls`)).toBe(1_200);
+    expect(await count(r.db, `SELECT sum(calls) AS n FROM ${db}.llm_usage_daily`)).toBe(1_200);
+    expect(await r.db.queryRows(`SELECT outcome, count() AS n FROM ${db}.ingest_journal_drained GROUP BY outcome`)).toEqual([{ outcome: 'stored', n: String(entries) }]);
+  });
+});
+
+describe('replaying the journal', () => {
+  let db: TestDatabase;
+  let store: StoreClient;
+  let writer: BatchWriter<IngestRow, PreparedBatch>;
+  const now = new Date('2026-11-20T12:00:00Z');
+  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+  const call = (span: number, client = 'acme') => sampleRow({ span_id: span.toString(16).padStart(16, '0'), client_id: client, project: "it's\ta\\test", timestamp: '2026-11-20 11:50:00' });
+  const entry = (writtenAt: Date, rows: ReturnType<typeof call>[]) => ({
+    batch_id: randomUUID(),
+    receiver: 'receiver-that-died',
+    written_at: writtenAt,
+    calls: rows.length,
+    call_lines: pendingCallsTsv(pendingCalls(rows)),
+    link_rows: '',
+  });
+  const storeWriter = (s: StoreClient, store: (b: PreparedBatch) => Promise<void>) =>
+    new BatchWriter<IngestRow, PreparedBatch>({
+      maxBatchRows: 5_000,
+      maxPendingRows: 100_000,
+      isPermanent: () => false,
+      prepare: (rows, unconfirmed) => prepareIngestRows(s, rows, unconfirmed),
+      combine: combinePrepared,
+      store,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('journal_replay');
+    store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
+    await migrate(store, { database: db.name, cluster: null });
+    writer = storeWriter(store, (b) => insertPrepared(store, b));
+  });
+  afterAll(async () => {
+    await writer.close();
+    await store.close();
+    await db.drop();
+  });
+
+  it('reads back each call of an entry as it was encoded, escapes included', () => {
+    const rows = [call(1), call(2, 'globex\n')];
+    const [a, b] = journalRows(entry(now, rows)) as ReturnType<typeof pendingCalls>;
+    expect({ ...a!, lines: undefined }).toEqual({ ...pendingCalls([rows[0]!])[0]!, lines: undefined, start: 0, end: a!.end });
+    expect(b).toMatchObject({ client_id: 'globex\n', project: "it's\ta\\test", span_id: '0000000000000002', cost_nanos: rows[1]!.cost_nanos, priced: 1, metered: 1 });
+    expect(pendingCallsTsv([a!, b!])).toEqual(pendingCallsTsv(pendingCalls(rows)));
+  });
+
+  it('stores the entries left undrained once they are a minute old, dropping calls already stored, billed once', async () => {
+    await insertCalls(store, [call(3)]); // this entry's first insert got through; its drained record did not
+    await appendJournal(store, entry(minutesAgo(5), [call(1), call(2)]));
+    await appendJournal(store, entry(minutesAgo(4), [call(3), call(4)]));
+    await appendJournal(store, entry(minutesAgo(0.5), [call(5)]));
+    const claimer = workClaimer(store, { holder: 'sweeper', delayMs: 10 });
+    const first = await replayJournal(store, writer, { now, claimer, retentionDays: 2 });
+    expect(first).toEqual({ ran: true, stored: 2, rejected: 0, failed: 0, droppedDays: 0 });
+    const spans = await db.queryRows<{ span_id: string }>(`SELECT span_id FROM ${db.name}.llm_calls ORDER BY span_id`);
+    expect(spans.map((s) => Number.parseInt(s.span_id, 16))).toEqual([1, 2, 3, 4]);
+    expect(await count(db, `SELECT sum(calls) AS n FROM ${db.name}.llm_usage_daily`)).toBe(4);
+    const again = await replayJournal(store, writer, { now: new Date(now.getTime() + 10_000), claimer, retentionDays: 2 });
+    expect(again).toMatchObject({ ran: true, stored: 0 });
+    // A minute later the young entry is old enough.
+    expect(await replayJournal(store, writer, { now: new Date(now.getTime() + 120_000), claimer, retentionDays: 2 })).toMatchObject({ stored: 1 });
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls`)).toBe(5);
+  });
+
+  it('leaves the minute to the receiver that claimed it first', async () => {
+    const later = new Date(now.getTime() + 600_000);
+    const mine = await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'a', delayMs: 10 }), retentionDays: 2 });
+    const theirs = await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'b', delayMs: 10 }), retentionDays: 2 });
+    expect([mine.ran, theirs.ran]).toEqual([true, false]);
+  });
+
+  it('answers a request from the journal when its insert fails, and the replay stores it later', async () => {
+    const failing = storeWriter(store, async () => {
+      await sleep(300); // after the journal row is written: the answer comes from the journal
+      throw new StoreUnavailableError('ClickHouse went away mid-insert');
+    });
+    const journal = new JournaledWriter(store, failing, { minRate: 1, receiver: 'r1', now: () => minutesAgo(3) });
+    await journal.write(pendingCalls([call(10), call(11)]));
+    await failing.close();
+    await journal.close();
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(0);
+    const replayed = await replayJournal(store, writer, { now: new Date(now.getTime() + 900_000), claimer: workClaimer(store, { holder: 'c', delayMs: 10 }), retentionDays: 2 });
+    expect(replayed).toMatchObject({ ran: true, stored: 1 });
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(2);
+  });
+});
