@@ -38,7 +38,7 @@ describe('the ClickHouse HTTP interface the receiver uses', () => {
   });
 
   it('takes TabSeparated rows after an INSERT in the URL, gzip-compressed or not', async () => {
-    await store.insertTsv(`${db.name}.t`, ['k', 'n'], Buffer.from('a\t1\nb\\tc\t18446744073709551615\n'));
+    await store.insertBytes(`${db.name}.t`, ['k', 'n'], Buffer.from('a\t1\nb\\tc\t18446744073709551615\n'));
     const url = new URL(db.url);
     url.searchParams.set('query', `INSERT INTO ${db.name}.t (k, n) FORMAT TabSeparated`);
     const response = await fetch(url, { method: 'POST', body: gzipSync('z\t7\n'), headers: { 'Content-Encoding': 'gzip' } });

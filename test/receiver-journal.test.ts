@@ -39,7 +39,7 @@ async function send(url: string, bodies: Uint8Array[], inFlight: number): Promis
 describe('the write-ahead journal with the real receiver', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startTestReceiver('journal', { yaml: 'ingest:\n  journal_min_rate: 2\n' });
+    r = await startTestReceiver('journal', { yaml: 'ingest:\n  journal_min_in_flight: 0.001\n' });
   });
   afterAll(async () => {
     await r?.stop();
@@ -49,9 +49,13 @@ describe('the write-ahead journal with the real receiver', () => {
     const bodies = protobufRequests(24, 50);
     expect(await send(r.url, bodies, 4)).toEqual(Array(24).fill(200));
     const db = r.db.name;
-    // The first request of a quiet receiver waits for llm_calls; the ones after it are journaled.
+    // The first requests of a quiet receiver wait for llm_calls; once answers have kept a sender waiting, the rest are journaled.
     const entries = await count(r.db, `SELECT count() AS n FROM ${db}.ingest_journal`);
-    expect(entries).toBe(23);
+    expect(entries).toBeGreaterThanOrEqual(12);
+    expect(entries).toBeLessThanOrEqual(23);
+    // Reads through the receiver wait for what it acknowledged to be in llm_calls.
+    const usage = (await (await fetch(`${r.url}/api/v1/usage?from=2020-01-01&to=2100-01-01&group_by=client`)).json()) as { rows: { calls: number }[] };
+    expect(usage.rows.reduce((n, row) => n + row.calls, 0)).toBe(1_200);
     const { writer, journal } = r.server.receiver;
     for (let waited = 0; writer.pendingRows > 0 && waited < 10_000; waited += 20) await sleep(20);
     await journal.close(); // writes the drained records gathered so far
@@ -125,6 +129,22 @@ describe('replaying the journal', () => {
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls`)).toBe(5);
   });
 
+  it('looks back past the last hour only when asked to, as a receiver does on its first run', async () => {
+    const at = new Date(now.getTime() + 3_600_000 * 30);
+    await appendJournal(store, entry(new Date(at.getTime() - 3 * 3_600_000), [call(20)]));
+    const claimer = workClaimer(store, { holder: 'first-run', delayMs: 10 });
+    expect(await replayJournal(store, writer, { now: at, claimer, retentionDays: 2 })).toMatchObject({ ran: true, stored: 0 });
+    expect(await replayJournal(store, writer, { now: at, claimer, retentionDays: 2, lookbackMs: 2 * 86_400_000 })).toMatchObject({ ran: true, stored: 1 });
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id = '0000000000000014'`)).toBe(1);
+  });
+
+  it('carries the span links of an entry through the journal', () => {
+    const link = { trace_id: 'ab'.repeat(16), span_id: 'cd'.repeat(8), parent_span_id: '', span_kind: 1, timestamp: '2026-11-20 11:50:00', client_id: 'acme "quoted"', client_key: 'tokenledger.client.id', received_at: '2026-11-20 11:50:01' };
+    const rows = journalRows({ ...entry(now, [call(30)]), link_rows: JSON.stringify([link]) });
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toEqual(link);
+  });
+
   it('leaves the minute to the receiver that claimed it first', async () => {
     const later = new Date(now.getTime() + 600_000);
     const mine = await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'a', delayMs: 10 }), retentionDays: 2 });
@@ -137,7 +157,9 @@ describe('replaying the journal', () => {
       await sleep(300); // after the journal row is written: the answer comes from the journal
       throw new StoreUnavailableError('ClickHouse went away mid-insert');
     });
-    const journal = new JournaledWriter(store, failing, { minRate: 1, receiver: 'r1', now: () => minutesAgo(3) });
+    const journal = new JournaledWriter(store, failing, { minInFlight: 0.1, receiver: 'r1', now: () => minutesAgo(3) });
+    // Nothing in flight yet: the first answer waits for llm_calls, and fails; it kept its sender waiting 300 ms.
+    await expect(journal.write(pendingCalls([call(12)]))).rejects.toThrow(StoreUnavailableError);
     await journal.write(pendingCalls([call(10), call(11)]));
     await failing.close();
     await journal.close();

@@ -6,18 +6,19 @@
 -- receiver died, or ClickHouse failed the batch) is stored again by whichever receiver sweeps
 -- first; the already-stored check makes that replay bill nothing twice. Working memory only:
 -- whole days are dropped after ingest.journal_retention_days.
--- Two columns, because a part costs ClickHouse about one file pair per column: a 500-call entry
--- is written in 5 ms here against 8 ms with each field a column of its own (docs/benchmarks.md).
+-- Few columns, because each column is a pair of files in every part and a part per request is
+-- what this table takes; batch_id has its own so that the replay's scan never reads the entries.
 CREATE TABLE IF NOT EXISTS {db}.ingest_journal {on_cluster}
 (
     written_at DateTime('UTC'),
-    -- "<batch_id> <receiver> <calls> <span_links rows as a JSON array> <calls' llm_calls
-    -- TabSeparated lines, base64>" (store/ingest-journal.ts); batch_id is the first 36 characters
+    batch_id String,
+    -- "<receiver> <calls> <span_links rows as a JSON array>", a line feed, then the calls'
+    -- llm_calls TabSeparated lines as they are inserted (store/ingest-journal.ts)
     entry String
 )
 ENGINE = {engine:MergeTree}
 PARTITION BY toDate(written_at)
-ORDER BY written_at;
+ORDER BY (written_at, batch_id);
 
 CREATE TABLE IF NOT EXISTS {db}.ingest_journal_drained {on_cluster}
 (

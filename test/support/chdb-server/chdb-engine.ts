@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'chdb';
 import { insertTarget, isRead, settingsList, splitFormat, withSettings, type Settings } from './statement.js';
 
@@ -80,6 +84,7 @@ export class ChdbEngine {
   private async insert(sql: string, data: Buffer, settings: Settings): Promise<StatementResult> {
     const target = insertTarget(sql);
     if (!target) throw new Error(`Code: 62. DB::Exception: the chdb test server takes rows in the body only after INSERT INTO t [(columns)] FORMAT F: ${sql.slice(0, 200)} (SYNTAX_ERROR)`);
+    if (target.format === 'RowBinary') return this.insertFromFile(target.table, target.columns, data);
     const summary = await this.session.insert({
       table: target.table,
       values: data,
@@ -88,6 +93,29 @@ export class ChdbEngine {
       ...(settings.size ? { settings: Object.fromEntries(settings) } : {}),
     });
     return { body: new Uint8Array(), format: target.format, readRows: 0, writtenRows: summary.rowsWritten };
+  }
+
+  /**
+   * chdb's insert API takes text formats only; a binary body goes through the file() table
+   * function instead, with the target columns' types read from system.columns.
+   */
+  private async insertFromFile(table: string, columns: readonly string[] | undefined, data: Buffer): Promise<StatementResult> {
+    const [db, name] = table.includes('.') ? table.split('.') : [this.database, table];
+    const listed = await this.session.queryAsync(
+      `SELECT name, type FROM system.columns WHERE database = '${db}' AND table = '${name}' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position`,
+      { format: 'TabSeparatedRaw' }, // types unescaped: DateTime('UTC'), not DateTime(\'UTC\')
+    );
+    const types = new Map(Buffer.from(listed.bytes()).toString().trim().split('\n').map((line) => line.split('\t') as [string, string]));
+    const names = columns ?? [...types.keys()];
+    const file = join(tmpdir(), `chdb-rowbinary-${randomUUID()}.bin`);
+    writeFileSync(file, data);
+    try {
+      const structure = names.map((c) => `${c} ${types.get(c)}`).join(', ').replaceAll("'", "\\'");
+      await this.session.queryAsync(`INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM file('${file}', 'RowBinary', '${structure}')`);
+    } finally {
+      unlinkSync(file);
+    }
+    return { body: new Uint8Array(), format: 'RowBinary', readRows: 0, writtenRows: 0 };
   }
 
   /** External data (HTTP only) as a temporary table of the same name, dropped after the query. */

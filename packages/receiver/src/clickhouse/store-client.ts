@@ -24,8 +24,8 @@ export interface StoreClient {
   command(query: string): Promise<void>;
   queryRows<T>(query: string): Promise<T[]>;
   insertRows(table: string, rows: readonly object[]): Promise<void>;
-  /** Inserts rows already encoded as TabSeparated bytes into `columns` (see tsv-rows.ts). */
-  insertTsv(table: string, columns: readonly string[], bytes: Uint8Array): Promise<void>;
+  /** Inserts rows already encoded into `columns`: TabSeparated (tsv-rows.ts) unless RowBinary (row-binary.ts) is named. */
+  insertBytes(table: string, columns: readonly string[], bytes: Uint8Array, format?: 'TabSeparated' | 'RowBinary'): Promise<void>;
   /**
    * A SELECT that reads a temporary table sent with the request (ClickHouse "external data"),
    * so thousands of keys cost a TSV upload instead of a huge IN (...) literal, which 18.16
@@ -155,9 +155,9 @@ export function createStoreClient(config: ClickHouseConfig, options: { requestTi
       guard('query', async () => (await (await raw.query({ query, format: 'JSONEachRow' })).json()) as T[]),
     insertRows: (table, rows) =>
       guard('insert', async () => void (await raw.insert({ table, values: rows as object[], format: 'JSONEachRow' }))),
-    insertTsv: (table, columns, bytes) =>
+    insertBytes: (table, columns, bytes, format = 'TabSeparated') =>
       guard('insert', async () => {
-        await post(config, http, { query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated` }, bytes, timeoutMs);
+        await post(config, http, { query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}` }, bytes, timeoutMs);
       }),
     queryWithTable: <T>(query: string, table: ExternalTable) =>
       guard('query', () => queryExternal<T>(config, http, query, table, timeoutMs)),

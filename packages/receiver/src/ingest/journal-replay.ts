@@ -19,6 +19,12 @@ export interface ReplayOptions {
   /** An entry younger than this is its own receiver's to drain (default 60,000 ms). */
   olderThanMs?: number;
   retentionDays: number;
+  /**
+   * How far back the run looks (default one hour; a receiver's first run looks back over the whole
+   * retention, for entries left while every receiver was down), read one hour at a time so the
+   * set of drained ids stays small.
+   */
+  lookbackMs?: number;
   /** Entries replayed per run (default 100: at most 50,000 rows of 500-span requests). */
   limit?: number;
 }
@@ -39,13 +45,24 @@ export function journalRows(entry: Pick<JournalEntry, 'call_lines' | 'link_rows'
   return [...calls, ...links];
 }
 
+const HOUR = 3_600_000;
+
+async function undrainedSince(store: StoreClient, options: ReplayOptions): Promise<JournalEntry[]> {
+  const now = options.now.getTime();
+  const before = now - (options.olderThanMs ?? 60_000);
+  const limit = options.limit ?? 100;
+  const entries: JournalEntry[] = [];
+  for (let from = now - Math.min(options.lookbackMs ?? HOUR, options.retentionDays * 86_400_000); from < before && entries.length < limit; from += HOUR) {
+    entries.push(...(await undrainedEntries(store, { since: new Date(from), before: new Date(Math.min(from + HOUR, before)) }, limit - entries.length)));
+  }
+  return entries;
+}
+
 export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, options: ReplayOptions): Promise<ReplayResult> {
   const result: ReplayResult = { ran: false, stored: 0, rejected: 0, failed: 0, droppedDays: 0 };
   if (!(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
   result.ran = true;
-  const now = options.now.getTime();
-  const range = { since: new Date(now - options.retentionDays * 86_400_000), before: new Date(now - (options.olderThanMs ?? 60_000)) };
-  const entries = await undrainedEntries(store, range, options.limit ?? 100);
+  const entries = await undrainedSince(store, options);
   // All at once: the batch writer stores them in batches of many entries, as it does requests.
   const outcomes = await Promise.allSettled(entries.map((e) => writer.write(journalRows(e))));
   const drained: DrainedEntry[] = [];

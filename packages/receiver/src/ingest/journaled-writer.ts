@@ -10,10 +10,10 @@ import type { SpanLinkRow } from '../rows/span-link-row.js';
  * Acknowledges from the write-ahead journal while requests come fast (docs/receiver.md "Journal").
  * An exporter with one request in flight waits for each answer, and an answer given only once
  * the request's rows are in llm_calls costs a part of llm_calls and one of its rollup per 500
- * spans: a fraction of what ClickHouse stores in batches of thousands. From `minRate` requests a
- * second, a request's rows are also written to ingest_journal as one row, and the request is
+ * spans: a fraction of what ClickHouse stores in batches of thousands. From `minInFlight` requests
+ * in flight on average (a sender that waits on every answer), a request's rows are also written to ingest_journal as one row, and the request is
  * answered as soon as either write is done; the batch writer stores the rows in llm_calls with
- * whatever else arrived meanwhile, and records the entry drained. Below the rate (a lone request,
+ * whatever else arrived meanwhile, and records the entry drained. Below that (a lone request,
  * a quiet app) nothing changes: the answer waits for llm_calls, and no journal row is written.
  *
  * Nothing is acknowledged before it is stored: the journal is a ClickHouse table. An entry whose
@@ -21,8 +21,8 @@ import type { SpanLinkRow } from '../rows/span-link-row.js';
  * replayed by journal-replay.ts through the already-stored check, so it is billed once.
  */
 export interface JournalPolicy {
-  /** Requests per second (over the last second) from which answers come from the journal; 0 = never. */
-  minRate: number;
+  /** Requests in flight on average over the last second from which answers come from the journal; 0 = never. */
+  minInFlight: number;
   /** This process, as written in each entry (coordination/work-claims.ts processHolder). */
   receiver: string;
   now(): Date;
@@ -34,21 +34,33 @@ export interface JournalPolicy {
   onRejected?(entry: JournalEntry, err: RowsRejectedError): void;
 }
 
-/** Requests over the last second, from two one-second buckets (the older one weighted by its overlap). */
-class RequestRate {
+/**
+ * Requests in flight on average over the last second (Little's law: their rate times their
+ * answer time), from the answer times of those settled in two one-second buckets, the older
+ * one weighted by its overlap. A sender waiting on every answer keeps it near 1 however fast
+ * or slow the machine; a sporadic one keeps it near 0.
+ */
+class InFlightMeter {
   private bucket = 0;
   private current = 0;
   private previous = 0;
 
-  tick(nowMs: number): number {
+  settled(startedMs: number, nowMs: number): void {
+    this.roll(nowMs);
+    this.current += nowMs - startedMs;
+  }
+
+  average(nowMs: number): number {
+    this.roll(nowMs);
+    return (this.current + this.previous * (1 - (nowMs / 1000 - this.bucket))) / 1000;
+  }
+
+  private roll(nowMs: number): void {
     const bucket = Math.floor(nowMs / 1000);
-    if (bucket !== this.bucket) {
-      this.previous = bucket === this.bucket + 1 ? this.current : 0;
-      this.current = 0;
-      this.bucket = bucket;
-    }
-    this.current++;
-    return this.current + this.previous * (1 - (nowMs / 1000 - bucket));
+    if (bucket === this.bucket) return;
+    this.previous = bucket === this.bucket + 1 ? this.current : 0;
+    this.current = 0;
+    this.bucket = bucket;
   }
 }
 
@@ -56,12 +68,14 @@ class RequestRate {
 const MAX_KEPT_MARKS = 10_000;
 
 export class JournaledWriter {
-  private readonly rate = new RequestRate();
+  private readonly inFlight = new InFlightMeter();
   private marks: DrainedEntry[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   /** Entries whose journal row or insert is still in flight: their records come when both settle. */
   private readonly recording = new Set<Promise<void>>();
+  /** Inserts of requests answered (or about to be) from the journal. */
+  private readonly unstored = new Set<Promise<void>>();
 
   constructor(
     private readonly store: StoreClient,
@@ -77,7 +91,16 @@ export class JournaledWriter {
   }
 
   write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>): Promise<void> {
-    const fast = this.policy.minRate > 0 && this.rate.tick(performance.now()) >= this.policy.minRate;
+    const started = performance.now();
+    const answered = this.answer(rows, ahead, started);
+    // A failed answer kept its sender waiting too.
+    const settled = () => this.inFlight.settled(started, performance.now());
+    void answered.then(settled, settled);
+    return answered;
+  }
+
+  private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, started: number): Promise<void> {
+    const fast = this.policy.minInFlight > 0 && this.inFlight.average(started) >= this.policy.minInFlight;
     // Past one insert's worth of pending rows, batches are full and cheap already, and the time is
     // spent on CPU rather than on waiting: a journal row would only add to ClickHouse's work.
     if (!fast || rows.length === 0 || !this.writer.accepts(rows.length) || !this.writer.withinOneBatch(rows.length)) return this.writer.write(rows, ahead);
@@ -94,11 +117,21 @@ export class JournaledWriter {
     });
     this.recording.add(recorded);
     void recorded.finally(() => this.recording.delete(recorded));
+    this.unstored.add(stored);
+    void stored.catch(() => undefined).finally(() => this.unstored.delete(stored));
     // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
     return new Promise<void>((resolve, reject) => {
       stored.then(resolve, reject);
       journaled.then(resolve, () => undefined);
     });
+  }
+
+  /**
+   * Resolves once the calls of every request answered so far are in llm_calls (or their insert
+   * failed and they wait for the replay): reads through this receiver see what it acknowledged.
+   */
+  async visible(): Promise<void> {
+    await Promise.allSettled([...this.unstored]);
   }
 
   private entryOf(rows: IngestRow[]): JournalEntry {

@@ -99,8 +99,13 @@ export function buildPricer(config: AppConfig): Pricer {
   );
 }
 
-function apiRoutes(plugins: PluginInstance[]): Hono {
+/** The plugins' routes, each read made after `visible` says the calls answered so far are in llm_calls. */
+function apiRoutes(plugins: PluginInstance[], visible: () => Promise<void>): Hono {
   const api = new Hono();
+  api.use('*', async (_c, next) => {
+    await visible();
+    await next();
+  });
   for (const plugin of plugins) if (plugin.routes) api.route('/', plugin.routes);
   return api;
 }
@@ -118,7 +123,7 @@ function writeAheadJournal(deps: {
   const { store, writer, config, metrics, log, now } = deps;
   const holder = processHolder();
   const journal = new JournaledWriter(store, writer, {
-    minRate: config.file.ingest.journal_min_rate,
+    minInFlight: config.file.ingest.journal_min_in_flight,
     receiver: holder,
     now,
     onJournaled: () => metrics.journalEntries.inc({ event: 'written' }),
@@ -128,11 +133,14 @@ function writeAheadJournal(deps: {
     },
   });
   const claimer = workClaimer(store, { holder });
+  let caughtUp = false; // until this receiver's first replay ran over the whole retention
   const replay = new BackgroundTask({
     intervalMs: deps.replayMs ?? 30_000,
     maxBackoffMs: 300_000,
     run: async () => {
-      const r = await replayJournal(store, writer, { now: now(), claimer, retentionDays: config.file.ingest.journal_retention_days });
+      const retentionDays = config.file.ingest.journal_retention_days;
+      const r = await replayJournal(store, writer, { now: now(), claimer, retentionDays, lookbackMs: caughtUp ? undefined : retentionDays * 86_400_000 });
+      caughtUp ||= r.ran;
       metrics.journalEntries.inc({ event: 'replayed' }, r.stored);
       metrics.journalEntries.inc({ event: 'rejected' }, r.rejected);
       if (r.stored + r.rejected + r.failed > 0) log.write(`journal: replayed ${r.stored} entries not drained by their receiver, ${r.rejected} refused by ClickHouse, ${r.failed} to try again\n`);
@@ -156,7 +164,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
   // Bound late: the API is made of the plugins' routes, and a plugin calls it only while serving a request.
   const callApi = inProcessApi(() => api);
   const plugins: PluginInstance[] = (options.plugins ?? []).map((p) => p.create({ store, pricer, config, now, rewritten, log, callApi, metrics }));
-  const api = apiRoutes(plugins);
+  const api = apiRoutes(plugins, () => journal.visible());
   const stats = new IngestStats(store);
   const target = { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
   const writer = new BatchWriter<IngestRow, PreparedBatch>({

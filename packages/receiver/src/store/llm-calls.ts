@@ -16,7 +16,7 @@ export async function insertCalls(client: StoreClient, rows: readonly CallRow[])
 
 /** Inserts calls already encoded by writeCallRow. */
 export async function insertCallLines(client: StoreClient, lines: Uint8Array): Promise<void> {
-  if (lines.byteLength > 0) await client.insertTsv(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, lines);
+  if (lines.byteLength > 0) await client.insertBytes(`${client.database}.${LLM_CALLS}`, CALL_COLUMNS, lines);
 }
 
 /**
