@@ -66,6 +66,22 @@ describe('the write-ahead journal with the real receiver', () => {
   });
 });
 
+describe('a receiver with the default journal settings', () => {
+  it('answers requests sent now and then only once their calls are in llm_calls, with no journal row', async () => {
+    const r = await startTestReceiver('journal_default');
+    try {
+      for (const body of protobufRequests(3, 20)) {
+        expect(await send(r.url, [body], 1)).toEqual([200]);
+        await sleep(1_100); // a sender with time between its exports: never half a second of waiting in any second
+      }
+      expect(await count(r.db, `SELECT count() AS n FROM ${r.db.name}.llm_calls`)).toBe(60);
+      expect(await count(r.db, `SELECT count() AS n FROM ${r.db.name}.ingest_journal`)).toBe(0);
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
 describe('replaying the journal', () => {
   let db: TestDatabase;
   let store: StoreClient;
