@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
-import { isSpanLink, type IngestRow } from './ingest-row.js';
-import { pendingCallsTsv, type PendingCall } from './pending-calls.js';
-import type { SpanLinkRow } from '../rows/span-link-row.js';
+import type { IngestRow } from './ingest-row.js';
+import { pendingCallsTsv } from './pending-calls.js';
+import { splitRows } from './store-calls.js';
 
 /**
  * Acknowledges from the write-ahead journal while requests come fast (docs/receiver.md "Journal").
  * An exporter with one request in flight waits for each answer, and an answer given only once
  * the request's rows are in llm_calls costs a part of llm_calls and one of its rollup per 500
  * spans: a fraction of what ClickHouse stores in batches of thousands. From `minInFlight` requests
- * in flight on average (a sender that waits on every answer), a request's rows are also written to ingest_journal as one row, and the request is
- * answered as soon as either write is done; the batch writer stores the rows in llm_calls with
+ * in flight on average (a sender that waits on every answer), a request's rows are also written
+ * to ingest_journal as one row, and the request is answered as soon as either write is done; the batch writer stores the rows in llm_calls with
  * whatever else arrived meanwhile, and records the entry drained. Below that (a lone request,
  * a quiet app) nothing changes: the answer waits for llm_calls, and no journal row is written.
  *
@@ -73,9 +73,9 @@ export class JournaledWriter {
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   /** Entries whose journal row or insert is still in flight: their records come when both settle. */
-  private readonly recording = new Set<Promise<void>>();
-  /** Inserts of requests answered (or about to be) from the journal. */
-  private readonly unstored = new Set<Promise<void>>();
+  private readonly recording = new Set<Promise<unknown>>();
+  /** Inserts of requests answered (or about to be) from the journal; they never reject. */
+  private readonly unstored = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: StoreClient,
@@ -100,25 +100,15 @@ export class JournaledWriter {
   }
 
   private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, started: number): Promise<void> {
-    const fast = this.policy.minInFlight > 0 && this.inFlight.average(started) >= this.policy.minInFlight;
+    const waited = this.policy.minInFlight > 0 && this.inFlight.average(started) >= this.policy.minInFlight;
     // Past one insert's worth of pending rows, batches are full and cheap already, and the time is
     // spent on CPU rather than on waiting: a journal row would only add to ClickHouse's work.
-    if (!fast || rows.length === 0 || !this.writer.accepts(rows.length) || !this.writer.withinOneBatch(rows.length)) return this.writer.write(rows, ahead);
+    if (!waited || rows.length === 0 || !this.writer.accepts(rows.length) || !this.writer.withinOneBatch(rows.length)) return this.writer.write(rows, ahead);
     const entry = this.entryOf(rows);
     const stored = this.writer.write(rows, ahead);
     const journaled = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
-    const recorded = Promise.allSettled([journaled, stored]).then(([j, s]) => {
-      if (j.status === 'rejected') return; // no entry: the answer is the insert's
-      if (s.status === 'fulfilled') this.mark(entry, 'stored');
-      else if (s.reason instanceof RowsRejectedError) {
-        this.mark(entry, 'rejected');
-        this.policy.onRejected?.(entry, s.reason);
-      } // else left undrained, for the replay
-    });
-    this.recording.add(recorded);
-    void recorded.finally(() => this.recording.delete(recorded));
-    this.unstored.add(stored);
-    void stored.catch(() => undefined).finally(() => this.unstored.delete(stored));
+    this.track(this.unstored, stored.catch(() => undefined));
+    this.track(this.recording, Promise.allSettled([journaled, stored]).then(([j, s]) => j.status === 'fulfilled' && this.recordDrained(entry, s)));
     // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
     return new Promise<void>((resolve, reject) => {
       stored.then(resolve, reject);
@@ -126,21 +116,30 @@ export class JournaledWriter {
     });
   }
 
+  /** An entry whose rows were refused for good is drained too; one whose insert may yet pass is left for the replay. */
+  private recordDrained(entry: JournalEntry, stored: PromiseSettledResult<void>): void {
+    if (stored.status === 'fulfilled') this.mark(entry, 'stored');
+    else if (stored.reason instanceof RowsRejectedError) {
+      this.mark(entry, 'rejected');
+      this.policy.onRejected?.(entry, stored.reason);
+    }
+  }
+
+  private track(set: Set<Promise<unknown>>, work: Promise<unknown>): void {
+    set.add(work);
+    void work.finally(() => set.delete(work));
+  }
+
   /**
    * Resolves once the calls of every request answered so far are in llm_calls (or their insert
    * failed and they wait for the replay): reads through this receiver see what it acknowledged.
    */
   async visible(): Promise<void> {
-    await Promise.allSettled([...this.unstored]);
+    await Promise.all(this.unstored);
   }
 
   private entryOf(rows: IngestRow[]): JournalEntry {
-    const calls: PendingCall[] = [];
-    const links: SpanLinkRow[] = [];
-    for (const row of rows) {
-      if (isSpanLink(row)) links.push(row);
-      else calls.push(row);
-    }
+    const { calls, links } = splitRows(rows);
     const at = this.policy.now();
     return {
       batch_id: randomUUID(),
