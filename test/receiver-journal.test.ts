@@ -66,9 +66,9 @@ describe('the write-ahead journal with the real receiver', () => {
   });
 });
 
-describe('a receiver with the default journal settings', () => {
+describe('a receiver with the journal at 0.5 requests in flight', () => {
   it('answers requests sent now and then only once their calls are in llm_calls, with no journal row', async () => {
-    const r = await startTestReceiver('journal_default', { yaml: 'ingest:\n  journal_min_in_flight: 0.5\n' }); // the default, said out loud
+    const r = await startTestReceiver('journal_default', { yaml: 'ingest:\n  journal_min_in_flight: 0.5\n' }); // the setting benchmarked
     try {
       for (const body of protobufRequests(3, 20)) {
         expect(await send(r.url, [body], 1)).toEqual([200]);
