@@ -1,7 +1,7 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { WorkClaimer } from '../coordination/work-claims.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
-import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type JournalEntry } from '../store/ingest-journal.js';
+import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
 import { RowsRejectedError, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
 import { pendingCallsFromLines } from './pending-calls.js';
@@ -30,13 +30,19 @@ export interface ReplayOptions {
 }
 
 export interface ReplayResult {
-  /** false when another receiver had this minute's claim (nothing was read). */
+  /** false when another receiver had this minute's claim (nothing was written). */
   ran: boolean;
   stored: number;
   rejected: number;
   /** Entries whose insert failed for a reason that may pass (ClickHouse down): tried again next run. */
   failed: number;
   droppedDays: number;
+}
+
+/** What an entry's insert settling means for it: drained as stored or refused for good, or (null) left for a replay. */
+export function drainOutcome(insert: PromiseSettledResult<unknown>): DrainOutcome | null {
+  if (insert.status === 'fulfilled') return 'stored';
+  return insert.reason instanceof RowsRejectedError ? 'rejected' : null;
 }
 
 export function journalRows(entry: Pick<JournalEntry, 'call_lines' | 'link_rows'>): IngestRow[] {
@@ -60,16 +66,19 @@ async function undrainedSince(store: StoreClient, options: ReplayOptions): Promi
 
 export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, options: ReplayOptions): Promise<ReplayResult> {
   const result: ReplayResult = { ran: false, stored: 0, rejected: 0, failed: 0, droppedDays: 0 };
-  if (!(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
+  // Read first, claim only when there is something to replay: an idle journal writes no claim rows.
+  let entries = await undrainedSince(store, options);
+  if (entries.length > 0) {
+    if (!(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
+    entries = await undrainedSince(store, options); // what the claim's wait left undrained
+  }
   result.ran = true;
-  const entries = await undrainedSince(store, options);
   // All at once: the batch writer stores them in batches of many entries, as it does requests.
   const outcomes = await Promise.allSettled(entries.map((e) => writer.write(journalRows(e))));
   const drained: DrainedEntry[] = [];
   outcomes.forEach((o, i) => {
-    const { batch_id, written_at } = entries[i]!;
-    if (o.status === 'fulfilled') drained.push({ batch_id, written_at, outcome: 'stored' });
-    else if (o.reason instanceof RowsRejectedError) drained.push({ batch_id, written_at, outcome: 'rejected' });
+    const outcome = drainOutcome(o);
+    if (outcome) drained.push({ batch_id: entries[i]!.batch_id, written_at: entries[i]!.written_at, outcome });
     else result.failed++;
   });
   await markDrained(store, drained, options.now);

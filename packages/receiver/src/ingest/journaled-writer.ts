@@ -4,6 +4,7 @@ import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type 
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
 import { pendingCallsTsv } from './pending-calls.js';
+import { drainOutcome } from './journal-replay.js';
 import { splitRows } from './store-calls.js';
 
 /**
@@ -12,8 +13,9 @@ import { splitRows } from './store-calls.js';
  * the request's rows are in llm_calls costs a part of llm_calls and one of its rollup per 500
  * spans: a fraction of what ClickHouse stores in batches of thousands. From `minInFlight` requests
  * in flight on average (a sender that waits on every answer), a request's rows are also written
- * to ingest_journal as one row, and the request is answered as soon as either write is done; the batch writer stores the rows in llm_calls with
- * whatever else arrived meanwhile, and records the entry drained. Below that (a lone request,
+ * to ingest_journal as one row, and the request is answered as soon as either write is done; the
+ * batch writer stores the rows in llm_calls with whatever else arrived meanwhile, and records the
+ * entry drained. Below that (a lone request,
  * a quiet app) nothing changes: the answer waits for llm_calls, and no journal row is written.
  *
  * Nothing is acknowledged before it is stored: the journal is a ClickHouse table. An entry whose
@@ -118,11 +120,9 @@ export class JournaledWriter {
 
   /** An entry whose rows were refused for good is drained too; one whose insert may yet pass is left for the replay. */
   private recordDrained(entry: JournalEntry, stored: PromiseSettledResult<void>): void {
-    if (stored.status === 'fulfilled') this.mark(entry, 'stored');
-    else if (stored.reason instanceof RowsRejectedError) {
-      this.mark(entry, 'rejected');
-      this.policy.onRejected?.(entry, stored.reason);
-    }
+    const outcome = drainOutcome(stored);
+    if (outcome) this.mark(entry, outcome);
+    if (outcome === 'rejected') this.policy.onRejected?.(entry, (stored as PromiseRejectedResult).reason as RowsRejectedError);
   }
 
   private track(set: Set<Promise<unknown>>, work: Promise<unknown>): void {
