@@ -12,8 +12,8 @@ import { startServer } from '../packages/receiver/src/server/start-server.js';
 
 const [database, batchRows] = process.argv.slice(2);
 const config = await loadConfig({ env: { ...process.env, CLICKHOUSE_DATABASE: database!, PORT: '0' } });
-// The journal is opt-in (docs/receiver.md "Journal"); INGEST_JOURNAL=0 measures without it.
-config.file.ingest = { ...config.file.ingest, journal_min_in_flight: Number(process.env.INGEST_JOURNAL ?? 0.5) };
+// INGEST_JOURNAL sets ingest.journal_min_in_flight (docs/receiver.md "Journal"); 0 measures without the journal.
+if (process.env.INGEST_JOURNAL) config.file.ingest = { ...config.file.ingest, journal_min_in_flight: Number(process.env.INGEST_JOURNAL) };
 const server = await startServer(config, { write: () => undefined }, { plugins: defaultPlugins, maxBatchRows: Number(batchRows) });
 let cpuAtStart = process.cpuUsage();
 process.send!({ url: server.url });

@@ -181,11 +181,42 @@ describe('replaying the journal', () => {
     // Nothing in flight yet: the first answer waits for llm_calls, and fails; it kept its sender waiting 300 ms.
     await expect(journal.write(pendingCalls([call(12)]))).rejects.toThrow(StoreUnavailableError);
     await journal.write(pendingCalls([call(10), call(11)]));
-    await failing.close();
     await journal.close();
+    await failing.close();
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(0);
     const replayed = await replayJournal(store, writer, { now: new Date(now.getTime() + 900_000), claimer: workClaimer(store, { holder: 'c', delayMs: 10 }), retentionDays: 2 });
     expect(replayed).toMatchObject({ ran: true, stored: 1 });
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(2);
+  });
+
+  it('stores once a request re-sent through other receivers right after its answer came from the journal', async () => {
+    const slow = storeWriter(store, async (b) => {
+      await sleep(300);
+      await insertPrepared(store, b);
+    });
+    const policy = (receiver: string) => ({ minInFlight: 0.001, receiver, now: () => now });
+    const first = new JournaledWriter(store, slow, policy('r-first'));
+    const journaling = new JournaledWriter(store, writer, policy('r-journaling'));
+    const straight = new JournaledWriter(store, writer, policy('r-straight'));
+    // Each answer so far kept a sender waiting: the next request of these two is journaled.
+    await first.write(pendingCalls([call(60)]));
+    await journaling.write(pendingCalls([call(61)]));
+    const request = () => pendingCalls([call(62), call(63)]);
+    const stored = `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000003e', '000000000000003f')`;
+    await first.write(request());
+    expect(await count(db, stored)).toBe(0); // answered from the journal, not in llm_calls yet
+    // The retries: one journaled, one (a quiet receiver) waiting for llm_calls; both find the first entry.
+    await Promise.all([journaling.write(request()), straight.write(request())]);
+    await first.write(request()); // a retry through the first receiver again
+    await Promise.all([first.close(), journaling.close(), straight.close()]);
+    await slow.close();
+    expect(await count(db, stored)).toBe(2);
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE written_at = '2026-11-20 12:00:00'`)).toBe(3); // the first receiver's two and one retry's
+    // A copy that found another receiver's entry stored nothing and left its own undrained; every
+    // copy has the id of the request's content, so the first entry's record covers them all.
+    expect(await count(db, `SELECT uniqExact(batch_id) AS n FROM ${db.name}.ingest_journal WHERE written_at = '2026-11-20 12:00:00'`)).toBe(1);
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE batch_id NOT IN (SELECT batch_id FROM ${db.name}.ingest_journal_drained)`)).toBe(0);
+    const replayed = await replayJournal(store, writer, { now: new Date(now.getTime() + 1_200_000), claimer: workClaimer(store, { holder: 'd', delayMs: 10 }), retentionDays: 2 });
+    expect(replayed).toMatchObject({ ran: true, stored: 0 });
   });
 });

@@ -136,6 +136,7 @@ describe('TokenLedger on a 2 x 2 ClickHouse 18.16 cluster', () => {
     reference = await createTestDatabase('cluster_reference');
     single = await receiverOn(reference.url, reference.name, null, yaml(`${hooks}/single`, '1000'));
     for (const body of requests) await send(single, body);
+    await single.receiver.journal.visible(); // what it answered from the journal is in llm_calls
     // client-0's budget is crossed at 20, 50 and 90 % mid-stream.
     const [client0] = await reference.queryRows<{ nanos: string }>(`SELECT toString(sum(cost_nanos)) AS nanos FROM ${reference.name}.llm_calls FINAL WHERE client_id = 'client-0'`);
     // A third of it: each receiver alone crosses every threshold, so all three race for each alert.
@@ -191,6 +192,7 @@ describe('TokenLedger on a 2 x 2 ClickHouse 18.16 cluster', () => {
       );
     }
     await restarted;
+    await Promise.all(receivers.map((r) => r.receiver.journal.visible()));
     await Promise.all(receivers.map((r) => (r.receiver.plugins[1] as BillingInstance).idle()));
     await replicasCaughtUp(nodes, database);
 

@@ -28,6 +28,9 @@ export async function startTestReceiver(
     const { parseFileConfig } = await import('../../packages/receiver/src/config/load-config.js');
     config.file = parseFileConfig(options.yaml, 'test.yaml');
   }
+  // Tests read ClickHouse straight after an answer; the journal (answers before llm_calls has the
+  // rows) is on only where a test asks for it in its yaml (test/receiver-journal.test.ts).
+  if (!/^ingest:/m.test(options.yaml ?? '')) config.file.ingest = { ...config.file.ingest, journal_min_in_flight: 0 };
   const server = await startServer(config, quiet, { plugins: defaultPlugins, ...options.receiver });
   return {
     db,

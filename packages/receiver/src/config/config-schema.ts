@@ -103,11 +103,12 @@ export type SettleConfig = z.infer<typeof settleSchema>;
 const ingestSchema = z
   .object({
     /**
-     * From this many OTLP requests in flight on average over the last second (their rate times their
-     * answer time: 1 for a sender that always waits on an answer), answers come once a request is in
-     * the write-ahead journal; 0 (the default) = always wait for llm_calls. 0.5 is the setting measured in docs/benchmarks.md.
+     * From this many OTLP requests in flight on average over the last second (their rate times the
+     * time each took, arrival to answer: near 1 for a sender that always waits on an answer), answers
+     * come once a request is in the write-ahead journal; 0 = always wait for llm_calls. Receivers
+     * sharing a database should share this setting: one at 0 does not look up the others' entries.
      */
-    journal_min_in_flight: z.number().min(0).max(10_000).default(0),
+    journal_min_in_flight: z.number().min(0).max(10_000).default(0.5),
     /** Days of journal kept (whole days dropped); an entry is replayed within minutes. */
     journal_retention_days: z.number().int().min(1).max(365).default(2),
   })
@@ -134,7 +135,7 @@ export const fileConfigSchema = z
     pricing: pricingSchema.default({ overrides: [], azure_deployments: {} }),
     attribution: attributionSchema.default({ client_keys: [] }),
     settle: settleSchema.default({ enabled: true, interval_seconds: 30, window_minutes: 60, link_retention_days: 3, lease_seconds: 60 }),
-    ingest: ingestSchema.default({ journal_min_in_flight: 0, journal_retention_days: 2 }),
+    ingest: ingestSchema.default({ journal_min_in_flight: 0.5, journal_retention_days: 2 }),
     retention_days: z.number().int().min(1).max(36500).default(400),
     alerts: alertsSchema.optional(),
     reconcile: reconcileConfigSchema.optional(),

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
 import { PendingCallEncoder } from '../ingest/pending-calls.js';
 import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
-import { QueueFullError, type AheadCheck, type BatchWriter } from '../ingest/batch-writer.js';
+import { QueueFullError, type AheadCheck } from '../ingest/batch-writer.js';
 import type { IngestRow } from '../ingest/ingest-row.js';
 import type { IngestStats } from '../store/ingest-stats.js';
 import type { DecodedSpan } from '../otlp/decoded-span.js';
@@ -22,9 +22,16 @@ import type { DecodeGate } from './decode-gate.js';
 import type { Metrics } from './metrics.js';
 import { readBodyLimited } from './read-body.js';
 
+/** Where a request's rows go (ingest/journaled-writer.ts); `receivedAt` is performance.now() when the request arrived. */
+export interface RequestWriter {
+  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt?: number): Promise<void>;
+  /** At the pending limit: refuse before reading the body. */
+  readonly full?: boolean;
+}
+
 export interface OtlpRouteDeps {
   stages: IngestStages;
-  writer: Pick<BatchWriter<IngestRow>, 'write'> & Partial<Pick<BatchWriter<IngestRow>, 'full'>>;
+  writer: RequestWriter;
   /** Starts a request's already-stored check from its decoded spans, when the writer can use it (see AheadCheck). */
   checkAhead?(spans: readonly DecodedSpan[]): AheadCheck<IngestRow, unknown> | undefined;
   stats: IngestStats;
@@ -82,6 +89,7 @@ function record(deps: OtlpRouteDeps, batch: IngestBatch): void {
 export function otlpRoute(deps: OtlpRouteDeps): Hono {
   const route = new Hono();
   route.post('/v1/traces', async (c) => {
+    const receivedAt = performance.now();
     const format = formatOf(c.req.header('content-type'));
     try {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
@@ -93,7 +101,7 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
       const encoder = new PendingCallEncoder(decoded.spans.length);
       const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);
       const calls = encoder.finish();
-      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls, ahead);
+      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls, ahead, receivedAt);
       record(deps, batch);
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));

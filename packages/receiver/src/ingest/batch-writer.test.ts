@@ -31,7 +31,7 @@ function recorder(options: { fail?: (rows: number[]) => boolean; storeMs?: numbe
 type Recorder = ReturnType<typeof recorder>;
 class Poison extends Error {}
 const combine = (a: number[], b: number[]) => [...a, ...b];
-const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxPendingRows: number }) =>
+const writerFor = (rec: Recorder, limits: { maxBatchRows: number; maxPendingRows: number; maxLingerMs?: number }) =>
   new BatchWriter<number, number[]>({ prepare: rec.prepare, combine, store: rec.store, isPermanent: (err) => err instanceof Poison, ...limits });
 
 describe('BatchWriter', () => {
@@ -208,5 +208,60 @@ describe('BatchWriter', () => {
     await pending;
     expect(rec.batches).toEqual([[7, 8]]);
     await expect(writer.write([9])).rejects.toThrow(/shutting down/);
+  });
+
+  describe('deferred writes (answered already, from the journal)', () => {
+    const deferred = { deferred: true };
+
+    it('hold until they fill a batch, then start it at once', async () => {
+      const rec = recorder();
+      const writer = writerFor(rec, { maxBatchRows: 4, maxPendingRows: 100, maxLingerMs: 60_000 });
+      const held = [writer.write([1], undefined, deferred), writer.write([2], undefined, deferred)];
+      await tick(20);
+      expect(rec.events).toEqual([]);
+      expect(writer.fitsNextBatch(2)).toBe(true);
+      expect(writer.fitsNextBatch(3)).toBe(false);
+      await Promise.all([...held, writer.write([3, 4], undefined, deferred)]);
+      expect(rec.batches).toEqual([[1, 2, 3, 4]]);
+      await writer.close();
+    });
+
+    it('start when the oldest has lingered maxLingerMs', async () => {
+      const rec = recorder();
+      const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000, maxLingerMs: 40 });
+      const first = writer.write([1], undefined, deferred);
+      await tick(15);
+      const second = writer.write([2], undefined, deferred);
+      await tick(5);
+      expect(rec.events).toEqual([]);
+      await Promise.all([first, second]);
+      expect(rec.batches).toEqual([[1, 2]]);
+    });
+
+    it('go with a write that is not deferred, and with a flush', async () => {
+      const rec = recorder();
+      const writer = writerFor(rec, { maxBatchRows: 100, maxPendingRows: 1000, maxLingerMs: 60_000 });
+      await Promise.all([writer.write([1], undefined, deferred), writer.write([2])]);
+      expect(rec.batches).toEqual([[1, 2]]);
+      const third = writer.write([3], undefined, deferred);
+      await tick(10);
+      expect(rec.batches).toHaveLength(1);
+      writer.flush();
+      await third;
+      expect(rec.batches).toEqual([[1, 2], [3]]);
+    });
+
+    it('gather during an insert into the next full batch instead of a batch of their own each', async () => {
+      const rec = recorder({ storeMs: 30 });
+      const writer = writerFor(rec, { maxBatchRows: 3, maxPendingRows: 1000, maxLingerMs: 60_000 });
+      const first = writer.write([1, 2, 3], undefined, deferred);
+      await tick(10); // [1, 2, 3] is being inserted
+      const rest = [4, 5, 6, 7].map((n) => writer.write([n], undefined, deferred));
+      await Promise.all([first, ...rest.slice(0, 2)]);
+      expect(rec.batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+      await writer.close(); // stores what still lingers
+      await rest[3];
+      expect(rec.batches.at(-1)).toEqual([7]);
+    });
   });
 });

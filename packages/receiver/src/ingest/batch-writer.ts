@@ -23,6 +23,11 @@ import { TokenLedgerError, StoreUnavailableError } from '../errors.js';
  * stands for `prepare` when its batch is that request alone and no insert started since it began:
  * the store then holds exactly what it held when the check read it. Otherwise it is ignored.
  *
+ * A write may be `deferred` (its sender was answered already, from the journal): it does not start
+ * a batch by itself but waits up to `maxLingerMs` for others, so that rows nobody waits on are
+ * stored in full batches. A batch starts when the deferred rows reach `maxBatchRows`, when the
+ * oldest has waited `maxLingerMs`, when a write that is not deferred arrives, or on `flush`.
+ *
  * A failure `isPermanent` says the rows caused (ClickHouse will refuse them however often they
  * are sent) splits the batch by request and stores each half on its own, so one request's poison
  * rows fail that request alone; a lone failing request is refused with RowsRejectedError.
@@ -51,6 +56,8 @@ export interface BatchWriterOptions<Row, Prepared> {
   /** True when retrying the same rows cannot succeed: the batch is then split to isolate them. */
   isPermanent(err: unknown): boolean;
   maxBatchRows: number;
+  /** How long a deferred write waits for others before its batch starts (default 500 ms). */
+  maxLingerMs?: number;
   /** Rows waiting (queued + in flight) beyond which new writes are refused at once. */
   maxPendingRows: number;
   onFlush?(stats: { rows: number; ms: number; ok: boolean }): void;
@@ -69,6 +76,8 @@ export interface AheadCheck<Row, Prepared> {
 interface Waiter<Row, Prepared> {
   rows: Row[];
   ahead: AheadCheck<Row, Prepared> | undefined;
+  /** performance.now() until which this write may wait for others; 0 when it must start at once. */
+  holdUntil: number;
   settled: boolean;
   resolve(): void;
   reject(err: unknown): void;
@@ -97,6 +106,7 @@ export class BatchWriter<Row, Prepared = unknown> {
   private loop: Promise<void> | null = null;
   private closed = false;
   private inserts = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: BatchWriterOptions<Row, Prepared>) {}
 
@@ -114,9 +124,9 @@ export class BatchWriter<Row, Prepared = unknown> {
     return !this.closed && this.pendingRows + rows <= this.options.maxPendingRows;
   }
 
-  /** Whether everything pending, with `rows` more, is at most one insert's worth: the writer is not under load. */
-  withinOneBatch(rows: number): boolean {
-    return this.pendingRows + rows <= this.options.maxBatchRows;
+  /** Whether the rows queued for the next batch, with `rows` more, are at most one insert's worth: ClickHouse keeps up. */
+  fitsNextBatch(rows: number): boolean {
+    return this.queuedRows + rows <= this.options.maxBatchRows;
   }
 
   /** Inserts started so far: a check that began at this epoch still holds while it is unchanged. */
@@ -130,15 +140,36 @@ export class BatchWriter<Row, Prepared = unknown> {
   }
 
   /** Resolves when `rows` are stored; rejects with QueueFullError, RowsRejectedError or the store's error. */
-  write(rows: Row[], ahead?: AheadCheck<Row, Prepared>): Promise<void> {
+  write(rows: Row[], ahead?: AheadCheck<Row, Prepared>, options: { deferred?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the receiver is shutting down'));
     if (rows.length === 0) return Promise.resolve();
     if (!this.accepts(rows.length)) return Promise.reject(new QueueFullError(1));
+    const holdUntil = options.deferred ? performance.now() + (this.options.maxLingerMs ?? 500) : 0;
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ rows, ahead, settled: false, resolve, reject });
+      this.waiters.push({ rows, ahead, holdUntil, settled: false, resolve, reject });
       this.queuedRows += rows.length;
       this.schedule();
     });
+  }
+
+  /** Starts storing the deferred writes now: a read is about to need them in the store. */
+  flush(): void {
+    for (const w of this.waiters) w.holdUntil = 0;
+    this.schedule();
+  }
+
+  /** Every queued write is deferred, still within its linger, and together they fill less than a batch. */
+  private lingering(now: number): boolean {
+    return !this.closed && this.queuedRows < this.options.maxBatchRows && this.waiters.every((w) => w.holdUntil > now);
+  }
+
+  /** Runs `schedule` when the oldest deferred write's linger is over. */
+  private wakeAt(holdUntil: number, now: number): void {
+    if (this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      this.schedule();
+    }, holdUntil - now);
   }
 
   /**
@@ -148,6 +179,8 @@ export class BatchWriter<Row, Prepared = unknown> {
    */
   private schedule(): void {
     if (this.waiters.length === 0) return;
+    const now = performance.now();
+    if (!this.next && this.lingering(now)) return this.wakeAt(this.waiters[0]!.holdUntil, now);
     if (this.next) {
       if (this.storing !== null && this.next.against === this.storing) this.join(this.next, this.storing);
       return;
@@ -286,6 +319,8 @@ export class BatchWriter<Row, Prepared = unknown> {
   /** Stops taking writes and stores everything already accepted. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     while (this.loop || this.waiters.length > 0) {
       this.schedule();
       await this.loop;

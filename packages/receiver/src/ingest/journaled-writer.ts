@@ -1,26 +1,36 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
+import { callKey } from '../rows/llm-call-row.js';
+import type { PendingCall } from './pending-calls.js';
+import type { SpanLinkRow } from '../rows/span-link-row.js';
 import type { IngestRow } from './ingest-row.js';
 import { pendingCallsTsv } from './pending-calls.js';
+import { JournalLookups } from './journal-lookups.js';
 import { drainOutcome } from './journal-replay.js';
 import { splitRows } from './store-calls.js';
 
 /**
- * Acknowledges from the write-ahead journal while requests come fast (docs/receiver.md "Journal").
- * An exporter with one request in flight waits for each answer, and an answer given only once
- * the request's rows are in llm_calls costs a part of llm_calls and one of its rollup per 500
- * spans: a fraction of what ClickHouse stores in batches of thousands. From `minInFlight` requests
- * in flight on average (a sender that waits on every answer), a request's rows are also written
- * to ingest_journal as one row, and the request is answered as soon as either write is done; the
- * batch writer stores the rows in llm_calls with whatever else arrived meanwhile, and records the
- * entry drained. Below that (a lone request,
- * a quiet app) nothing changes: the answer waits for llm_calls, and no journal row is written.
+ * Acknowledges from the write-ahead journal while senders wait on every answer (docs/receiver.md
+ * "Journal"). An exporter with one request in flight waits for each answer, and an answer given
+ * only once the request's rows are in llm_calls costs a part of llm_calls and of its rollup per
+ * request: several times what ClickHouse spends per row on batches of thousands. From
+ * `minInFlight` requests in flight on average, a request's rows are written to ingest_journal as
+ * one row and the request is answered as soon as that is stored; the batch writer holds the rows
+ * (deferred) until a full batch gathered or its linger ran out, stores them in llm_calls and
+ * records the entry drained. Below that (a lone request, a quiet app) the answer waits for
+ * llm_calls, and no journal row is written.
  *
  * Nothing is acknowledged before it is stored: the journal is a ClickHouse table. An entry whose
  * rows did not reach llm_calls (this process died, the insert failed) has no drained record and is
  * replayed by journal-replay.ts through the already-stored check, so it is billed once.
+ *
+ * A retry of an answered request may reach another receiver before the first one's insert: the
+ * already-stored check cannot see those rows yet. So an entry's id is the request's content (its
+ * calls' and links' keys, hashed), and every request is looked up among the journal's recent
+ * entries before its rows go to the batch writer: one that another receiver journaled first is that
+ * receiver's to store (journal-lookups.ts).
  */
 export interface JournalPolicy {
   /** Requests in flight on average over the last second from which answers come from the journal; 0 = never. */
@@ -66,6 +76,14 @@ class InFlightMeter {
   }
 }
 
+/** A request's id from its content: a retry of it has the same calls and links (their other fields, such as received_at, differ). */
+function contentId(calls: readonly PendingCall[], links: readonly SpanLinkRow[]): string {
+  const hash = createHash('sha256');
+  for (const c of calls) hash.update(`${callKey(c)}\n`);
+  for (const l of links) hash.update(`link ${l.trace_id}:${l.span_id}\n`);
+  return hash.digest('hex').slice(0, 32);
+}
+
 /** Where the records pile up at most, if ClickHouse refuses them a while (lost ones only cost a replay). */
 const MAX_KEPT_MARKS = 10_000;
 
@@ -78,6 +96,9 @@ export class JournaledWriter {
   private readonly recording = new Set<Promise<unknown>>();
   /** Inserts of requests answered (or about to be) from the journal; they never reject. */
   private readonly unstored = new Set<Promise<unknown>>();
+  private readonly lookups: JournalLookups;
+  /** Reads waiting for what was answered to be in llm_calls: nothing waits for a batch meanwhile. */
+  private reading = 0;
 
   constructor(
     private readonly store: StoreClient,
@@ -86,40 +107,60 @@ export class JournaledWriter {
   ) {
     this.timer = setInterval(() => void this.flushMarks(), policy.markEveryMs ?? 1_000);
     this.timer.unref();
+    this.lookups = new JournalLookups(store, policy.now);
   }
 
   get full(): boolean {
     return this.writer.full;
   }
 
-  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>): Promise<void> {
-    const started = performance.now();
-    const answered = this.answer(rows, ahead, started);
+  /** Whether requests wait on their answers now, so that the next one would be answered from the journal. */
+  engaged(now = performance.now()): boolean {
+    return this.policy.minInFlight > 0 && this.inFlight.average(now) >= this.policy.minInFlight;
+  }
+
+  /**
+   * Stores a request's rows (see the class). `receivedAt` (performance.now() when the request
+   * arrived) measures how long its sender waited: the whole request, not this part alone.
+   */
+  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt = performance.now()): Promise<void> {
+    const answered = this.answer(rows, ahead, receivedAt);
     // A failed answer kept its sender waiting too.
-    const settled = () => this.inFlight.settled(started, performance.now());
+    const settled = () => this.inFlight.settled(receivedAt, performance.now());
     void answered.then(settled, settled);
     return answered;
   }
 
-  private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, started: number): Promise<void> {
-    const waited = this.policy.minInFlight > 0 && this.inFlight.average(started) >= this.policy.minInFlight;
-    // Past one insert's worth of pending rows, batches are full and cheap already, and the time is
-    // spent on CPU rather than on waiting: a journal row would only add to ClickHouse's work.
-    if (!waited || rows.length === 0 || !this.writer.accepts(rows.length) || !this.writer.withinOneBatch(rows.length)) return this.writer.write(rows, ahead);
+  private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, receivedAt: number): Promise<void> {
+    if (this.policy.minInFlight === 0 || rows.length === 0) return this.writer.write(rows, ahead);
     const entry = this.entryOf(rows);
-    const stored = this.writer.write(rows, ahead);
+    // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
+    // add to its work, and the senders had better wait for the inserts.
+    if (!this.engaged(receivedAt) || !this.writer.accepts(rows.length) || !this.writer.fitsNextBatch(rows.length)) {
+      return this.lookups.yields(entry.batch_id, null, false).then((yields) => (yields ? undefined : this.writer.write(rows, ahead)));
+    }
+    const own = { at: entry.written_at.getTime() / 1000, receiver: entry.receiver };
+    const stored = this.lookups.yields(entry.batch_id, own, this.reading === 0).then(async (yields) => {
+      if (yields) return 'elsewhere' as const;
+      await this.writer.write(rows, undefined, { deferred: this.reading === 0 });
+    });
     const journaled = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
     this.track(this.unstored, stored.catch(() => undefined));
     this.track(this.recording, Promise.allSettled([journaled, stored]).then(([j, s]) => j.status === 'fulfilled' && this.recordDrained(entry, s)));
     // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
     return new Promise<void>((resolve, reject) => {
-      stored.then(resolve, reject);
+      stored.then(() => resolve(), reject);
       journaled.then(resolve, () => undefined);
     });
   }
 
-  /** An entry whose rows were refused for good is drained too; one whose insert may yet pass is left for the replay. */
-  private recordDrained(entry: JournalEntry, stored: PromiseSettledResult<void>): void {
+  /**
+   * An entry whose rows were refused for good is drained too; one whose insert may yet pass is left
+   * for the replay. One that yielded to another receiver's entry gets no record of its own: that
+   * entry's record (the same id) covers both, and until it comes the replay would store them once.
+   */
+  private recordDrained(entry: JournalEntry, stored: PromiseSettledResult<void | 'elsewhere'>): void {
+    if (stored.status === 'fulfilled' && stored.value === 'elsewhere') return;
     const outcome = drainOutcome(stored);
     if (outcome) this.mark(entry, outcome);
     if (outcome === 'rejected') this.policy.onRejected?.(entry, (stored as PromiseRejectedResult).reason as RowsRejectedError);
@@ -135,14 +176,21 @@ export class JournaledWriter {
    * failed and they wait for the replay): reads through this receiver see what it acknowledged.
    */
   async visible(): Promise<void> {
-    await Promise.all(this.unstored);
+    this.reading++;
+    try {
+      this.lookups.ask();
+      this.writer.flush();
+      await Promise.all(this.unstored);
+    } finally {
+      this.reading--;
+    }
   }
 
   private entryOf(rows: IngestRow[]): JournalEntry {
     const { calls, links } = splitRows(rows);
     const at = this.policy.now();
     return {
-      batch_id: randomUUID(),
+      batch_id: contentId(calls, links),
       receiver: this.policy.receiver,
       written_at: new Date(Math.floor(at.getTime() / 1000) * 1000),
       calls: calls.length,
@@ -168,9 +216,12 @@ export class JournaledWriter {
     return this.flushing;
   }
 
-  /** Call after the batch writer closed: every entry it drained gets its record. */
+  /** Stores what was answered and writes the drained records; call before the batch writer closes. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.reading++; // from now on no write waits for a batch
+    this.lookups.ask();
+    this.writer.flush();
     await Promise.all(this.recording);
     await this.flushMarks();
   }

@@ -196,7 +196,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     metrics,
     writer: journal,
     // Only while the writer is idle: otherwise the next batch's check already overlaps an insert.
-    checkAhead: (spans) => (writer.idle ? checkAhead(store, spans, writer.epoch) : undefined),
+    // Nor when the request will be answered from the journal: its rows wait to be checked with others.
+    checkAhead: (spans) => (writer.idle && !journal.engaged() ? checkAhead(store, spans, writer.epoch) : undefined),
     stats,
     now,
     stages: plausibleStages(
@@ -229,8 +230,8 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
     async close() {
       clearInterval(statsTimer);
       await replay.close();
-      await writer.close();
       await journal.close();
+      await writer.close();
       await stats.flush();
       for (const plugin of plugins) await plugin.close?.();
       await store.close();

@@ -83,6 +83,28 @@ ORDER BY written_at LIMIT ${Math.floor(limit)}${journal.settings}`,
   return rows.map(readEntry);
 }
 
+/** An entry as the lookup of retries sees it (ingest/journal-lookups.ts). */
+export interface EntryStamp {
+  batch_id: string;
+  /** written_at, in seconds */
+  at: number;
+  receiver: string;
+}
+
+/**
+ * The entries of these ids (requests' contents) written since `since`. PREWHERE reads the ids
+ * alone; the entries' heads only where one matched. Read on every replica on a cluster, as the
+ * already-stored check is.
+ */
+export async function entriesOfIds(store: StoreClient, ids: readonly string[], since: Date): Promise<EntryStamp[]> {
+  const journal = freshSource(store, INGEST_JOURNAL);
+  const rows = await store.queryRows<{ batch_id: string; at: number; receiver: string }>(
+    `SELECT batch_id, toUInt32(written_at) AS at, substring(entry, 1, position(entry, ' ') - 1) AS receiver FROM ${journal.from}
+PREWHERE written_at >= ${quoteString(dateTimeText(since))} AND batch_id IN (${ids.map(quoteString).join(', ')})${journal.settings}`,
+  );
+  return rows.map((r) => ({ batch_id: r.batch_id, at: Number(r.at), receiver: r.receiver }));
+}
+
 /** Whole days of both tables older than `days` (working memory: an entry is replayed within minutes). */
 export function dropExpiredJournal(store: StoreClient, now: Date, days: number): Promise<Array<{ table: string; day: string }>> {
   return dropExpiredDays(store, [INGEST_JOURNAL, INGEST_JOURNAL_DRAINED], now, days);
