@@ -9,9 +9,16 @@ import { BatchWriter } from '../packages/receiver/src/ingest/batch-writer.js';
 import type { IngestRow } from '../packages/receiver/src/ingest/ingest-row.js';
 import { journalRows, replayJournal } from '../packages/receiver/src/ingest/journal-replay.js';
 import { JournaledWriter } from '../packages/receiver/src/ingest/journaled-writer.js';
-import { pendingCalls, pendingCallsTsv } from '../packages/receiver/src/ingest/pending-calls.js';
+import { pendingCalls, pendingCallsTsv, type PendingCall } from '../packages/receiver/src/ingest/pending-calls.js';
 import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../packages/receiver/src/ingest/store-calls.js';
-import { appendJournal } from '../packages/receiver/src/store/ingest-journal.js';
+import { appendJournal, type JournalEntry, type RequestContent, type RowsContent } from '../packages/receiver/src/store/ingest-journal.js';
+import { loadConfig } from '../packages/receiver/src/config/load-config.js';
+import { requestRows } from '../packages/receiver/src/ingest/request-rows.js';
+import { priceCall } from '../packages/receiver/src/ingest/price-call.js';
+import type { IngestStages } from '../packages/receiver/src/ingest/spans-to-rows.js';
+import { normalizeSpan } from '../packages/receiver/src/normalize/index.js';
+import { decodeProtobufTraces, decodeTraces, DEFAULT_DECODE_LIMITS } from '../packages/receiver/src/otlp/index.js';
+import { buildPricer } from '../packages/receiver/src/server/receiver.js';
 import { insertCalls } from '../packages/receiver/src/store/llm-calls.js';
 import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
 import { protobufRequests } from './support/otlp-requests.js';
@@ -89,14 +96,24 @@ describe('replaying the journal', () => {
   const now = new Date('2026-11-20T12:00:00Z');
   const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
   const call = (span: number, client = 'acme') => sampleRow({ span_id: span.toString(16).padStart(16, '0'), client_id: client, project: "it's\ta\\test", timestamp: '2026-11-20 11:50:00' });
-  const entry = (writtenAt: Date, rows: ReturnType<typeof call>[]) => ({
+  /** An entry of the first journal (stop 23), which held rows made already: still replayed. */
+  const entry = (writtenAt: Date, rows: ReturnType<typeof call>[]): JournalEntry => ({
     batch_id: randomUUID(),
     receiver: 'receiver-that-died',
     written_at: writtenAt,
-    calls: rows.length,
-    call_lines: pendingCallsTsv(pendingCalls(rows)),
-    link_rows: '',
+    content: { kind: 'rows', calls: rows.length, call_lines: pendingCallsTsv(pendingCalls(rows)), link_rows: '' },
   });
+  let stages: IngestStages;
+  /** A request body as an exporter sends it, and the rows the route makes of it. */
+  const request = (body: Uint8Array, arrivedAt = now) => ({ body, rows: requestRows(decodeProtobufTraces(body), stages, arrivedAt).rows });
+  const replayRows = (c: RequestContent) => requestRows(decodeTraces(c.bytes, c.format, DEFAULT_DECODE_LIMITS), stages, new Date(c.received_at_ms)).rows;
+  const replay = (at: Date, holder: string, options: { lookbackMs?: number } = {}) =>
+    replayJournal(store, writer, { now: at, claimer: workClaimer(store, { holder, delayMs: 10 }), retentionDays: 2, requestRows: replayRows, ...options });
+  /** The calls of `bodies` in llm_calls. */
+  const storedOf = (...bodies: Uint8Array[]) => {
+    const traces = bodies.flatMap((b) => decodeProtobufTraces(b).spans.map((sp) => `'${sp.traceId}'`));
+    return count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE trace_id IN (${traces.join(', ')})`);
+  };
   const storeWriter = (s: StoreClient, store: (b: PreparedBatch) => Promise<void>) =>
     new BatchWriter<IngestRow, PreparedBatch>({
       maxBatchRows: 5_000,
@@ -112,6 +129,8 @@ describe('replaying the journal', () => {
     store = createStoreClient({ url: db.url, username: 'default', password: '', database: db.name, cluster: null });
     await migrate(store, { database: db.name, cluster: null });
     writer = storeWriter(store, (b) => insertPrepared(store, b));
+    const pricer = buildPricer(await loadConfig({ env: { CLICKHOUSE_URL: db.url } }));
+    stages = { normalize: (span) => normalizeSpan(span, { extraClientKeys: [] }), price: priceCall(pricer) };
   });
   afterAll(async () => {
     await writer.close();
@@ -121,7 +140,7 @@ describe('replaying the journal', () => {
 
   it('reads back each call of an entry as it was encoded, escapes included', () => {
     const rows = [call(1), call(2, 'globex\n')];
-    const [a, b] = journalRows(entry(now, rows)) as ReturnType<typeof pendingCalls>;
+    const [a, b] = journalRows(entry(now, rows).content as RowsContent) as ReturnType<typeof pendingCalls>;
     expect({ ...a!, lines: undefined }).toEqual({ ...pendingCalls([rows[0]!])[0]!, lines: undefined, start: 0, end: a!.end });
     expect(b).toMatchObject({ client_id: 'globex\n', project: "it's\ta\\test", span_id: '0000000000000002', cost_nanos: rows[1]!.cost_nanos, priced: 1, metered: 1 });
     expect(pendingCallsTsv([a!, b!])).toEqual(pendingCallsTsv(pendingCalls(rows)));
@@ -132,31 +151,29 @@ describe('replaying the journal', () => {
     await appendJournal(store, entry(minutesAgo(5), [call(1), call(2)]));
     await appendJournal(store, entry(minutesAgo(4), [call(3), call(4)]));
     await appendJournal(store, entry(minutesAgo(0.5), [call(5)]));
-    const claimer = workClaimer(store, { holder: 'sweeper', delayMs: 10 });
-    const first = await replayJournal(store, writer, { now, claimer, retentionDays: 2 });
+    const first = await replay(now, 'sweeper');
     expect(first).toEqual({ ran: true, stored: 2, rejected: 0, failed: 0, droppedDays: 0 });
     const spans = await db.queryRows<{ span_id: string }>(`SELECT span_id FROM ${db.name}.llm_calls ORDER BY span_id`);
     expect(spans.map((s) => Number.parseInt(s.span_id, 16))).toEqual([1, 2, 3, 4]);
     expect(await count(db, `SELECT sum(calls) AS n FROM ${db.name}.llm_usage_daily`)).toBe(4);
-    const again = await replayJournal(store, writer, { now: new Date(now.getTime() + 10_000), claimer, retentionDays: 2 });
+    const again = await replay(new Date(now.getTime() + 10_000), 'sweeper');
     expect(again).toMatchObject({ ran: true, stored: 0 });
     // A minute later the young entry is old enough.
-    expect(await replayJournal(store, writer, { now: new Date(now.getTime() + 120_000), claimer, retentionDays: 2 })).toMatchObject({ stored: 1 });
+    expect(await replay(new Date(now.getTime() + 120_000), 'sweeper')).toMatchObject({ stored: 1 });
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls`)).toBe(5);
   });
 
   it('looks back past the last hour only when asked to, as a receiver does on its first run', async () => {
     const at = new Date(now.getTime() + 3_600_000 * 30);
     await appendJournal(store, entry(new Date(at.getTime() - 3 * 3_600_000), [call(20)]));
-    const claimer = workClaimer(store, { holder: 'first-run', delayMs: 10 });
-    expect(await replayJournal(store, writer, { now: at, claimer, retentionDays: 2 })).toMatchObject({ ran: true, stored: 0 });
-    expect(await replayJournal(store, writer, { now: at, claimer, retentionDays: 2, lookbackMs: 2 * 86_400_000 })).toMatchObject({ ran: true, stored: 1 });
+    expect(await replay(at, 'first-run')).toMatchObject({ ran: true, stored: 0 });
+    expect(await replay(at, 'first-run', { lookbackMs: 2 * 86_400_000 })).toMatchObject({ ran: true, stored: 1 });
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id = '0000000000000014'`)).toBe(1);
   });
 
   it('carries the span links of an entry through the journal', () => {
     const link = { trace_id: 'ab'.repeat(16), span_id: 'cd'.repeat(8), parent_span_id: '', span_kind: 1, timestamp: '2026-11-20 11:50:00', client_id: 'acme "quoted"', client_key: 'tokenledger.client.id', received_at: '2026-11-20 11:50:01' };
-    const rows = journalRows({ ...entry(now, [call(30)]), link_rows: JSON.stringify([link]) });
+    const rows = journalRows({ ...(entry(now, [call(30)]).content as RowsContent), link_rows: JSON.stringify([link]) });
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual(link);
   });
@@ -164,29 +181,40 @@ describe('replaying the journal', () => {
   it('leaves the minute to the receiver that claimed it first', async () => {
     const later = new Date(now.getTime() + 600_000);
     await appendJournal(store, entry(new Date(later.getTime() - 120_000), [call(40)]));
-    const mine = await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'a', delayMs: 10 }), retentionDays: 2 });
+    const mine = await replay(later, 'a');
     await appendJournal(store, entry(new Date(later.getTime() - 90_000), [call(41)])); // found by b, whose claim comes second
-    const theirs = await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'b', delayMs: 10 }), retentionDays: 2 });
+    const theirs = await replay(later, 'b');
     expect([mine.ran, theirs.ran]).toEqual([true, false]);
     // The minute's holder stores what b left, so the next test starts with nothing undrained.
-    expect(await replayJournal(store, writer, { now: later, claimer: workClaimer(store, { holder: 'a', delayMs: 10 }), retentionDays: 2 })).toMatchObject({ ran: true, stored: 1 });
+    expect(await replay(later, 'a')).toMatchObject({ ran: true, stored: 1 });
   });
 
-  it('answers a request from the journal when its insert fails, and the replay stores it later', async () => {
+  it('answers a request from the journal when its insert fails, and the replay decodes and stores it later', async () => {
     const failing = storeWriter(store, async () => {
       await sleep(300); // after the journal row is written: the answer comes from the journal
       throw new StoreUnavailableError('ClickHouse went away mid-insert');
     });
     const journal = new JournaledWriter(store, failing, { minInFlight: 0.1, receiver: 'r1', now: () => minutesAgo(3) });
+    const [waited, journaled] = protobufRequests(2, 5).map((b) => request(b, minutesAgo(3)));
+    const write = ({ body, rows }: { body: Uint8Array; rows: IngestRow[] }) => {
+      const arrived = performance.now();
+      return journal.write(rows, undefined, arrived, journal.begin(body, 'protobuf', minutesAgo(3), arrived, rows.length));
+    };
     // Nothing in flight yet: the first answer waits for llm_calls, and fails; it kept its sender waiting 300 ms.
-    await expect(journal.write(pendingCalls([call(12)]))).rejects.toThrow(StoreUnavailableError);
-    await journal.write(pendingCalls([call(10), call(11)]));
+    await expect(write(waited!)).rejects.toThrow(StoreUnavailableError);
+    await write(journaled!);
     await journal.close();
     await failing.close();
-    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(0);
-    const replayed = await replayJournal(store, writer, { now: new Date(now.getTime() + 900_000), claimer: workClaimer(store, { holder: 'c', delayMs: 10 }), retentionDays: 2 });
-    expect(replayed).toMatchObject({ ran: true, stored: 1 });
-    expect(await count(db, `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000000a', '000000000000000b')`)).toBe(2);
+    expect(await storedOf(journaled!.body)).toBe(0);
+    expect(await replay(new Date(now.getTime() + 900_000), 'c')).toMatchObject({ ran: true, stored: 1 });
+    expect(await storedOf(journaled!.body)).toBe(5);
+    // Made again as on arrival: received then, priced the same.
+    const traces = decodeProtobufTraces(journaled!.body).spans.map((sp) => `'${sp.traceId}'`);
+    const priced = journaled!.rows.reduce((n, r) => n + BigInt((r as PendingCall).cost_nanos), 0n);
+    expect(await db.queryRows(`SELECT toString(min(received_at)) AS first, toString(max(received_at)) AS last, toString(sum(cost_nanos)) AS cost FROM ${db.name}.llm_calls WHERE trace_id IN (${traces.join(', ')})`)).toEqual([
+      { first: '2026-11-20 11:57:00', last: '2026-11-20 11:57:00', cost: String(priced) },
+    ]);
+    expect(priced).toBeGreaterThan(0n);
   });
 
   it('stores once a request re-sent through other receivers right after its answer came from the journal', async () => {
@@ -195,28 +223,29 @@ describe('replaying the journal', () => {
       await insertPrepared(store, b);
     });
     const policy = (receiver: string) => ({ minInFlight: 0.001, receiver, now: () => now });
-    const first = new JournaledWriter(store, slow, policy('r-first'));
-    const journaling = new JournaledWriter(store, writer, policy('r-journaling'));
-    const straight = new JournaledWriter(store, writer, policy('r-straight'));
+    const receivers = ['r-first', 'r-journaling', 'r-straight'].map((name, i) => new JournaledWriter(store, i === 0 ? slow : writer, policy(name)));
+    const [first, journaling, straight] = receivers as [JournaledWriter, JournaledWriter, JournaledWriter];
+    const write = (receiver: JournaledWriter, { body, rows }: { body: Uint8Array; rows: IngestRow[] }) => {
+      const arrived = performance.now();
+      return receiver.write(rows, undefined, arrived, receiver.begin(body, 'protobuf', now, arrived, rows.length));
+    };
+    const [warmFirst, warmJournaling, resent] = protobufRequests(3, 4).map((b) => request(b));
     // Each answer so far kept a sender waiting: the next request of these two is journaled.
-    await first.write(pendingCalls([call(60)]));
-    await journaling.write(pendingCalls([call(61)]));
-    const request = () => pendingCalls([call(62), call(63)]);
-    const stored = `SELECT count() AS n FROM ${db.name}.llm_calls WHERE span_id IN ('000000000000003e', '000000000000003f')`;
-    await first.write(request());
-    expect(await count(db, stored)).toBe(0); // answered from the journal, not in llm_calls yet
+    await write(first, warmFirst!);
+    await write(journaling, warmJournaling!);
+    await write(first, resent!);
+    expect(await storedOf(resent!.body)).toBe(0); // answered from the journal, not in llm_calls yet
     // The retries: one journaled, one (a quiet receiver) waiting for llm_calls; both find the first entry.
-    await Promise.all([journaling.write(request()), straight.write(request())]);
-    await first.write(request()); // a retry through the first receiver again
-    await Promise.all([first.close(), journaling.close(), straight.close()]);
+    await Promise.all([write(journaling, resent!), write(straight, resent!)]);
+    await write(first, resent!); // a retry through the first receiver again
+    await Promise.all(receivers.map((r) => r.close()));
     await slow.close();
-    expect(await count(db, stored)).toBe(2);
-    expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE written_at = '2026-11-20 12:00:00'`)).toBe(3); // the first receiver's two and one retry's
-    // A copy that found another receiver's entry stored nothing and left its own undrained; every
-    // copy has the id of the request's content, so the first entry's record covers them all.
-    expect(await count(db, `SELECT uniqExact(batch_id) AS n FROM ${db.name}.ingest_journal WHERE written_at = '2026-11-20 12:00:00'`)).toBe(1);
+    expect(await storedOf(resent!.body)).toBe(4);
+    const id = `(SELECT batch_id FROM ${db.name}.ingest_journal WHERE entry LIKE 'r-journaling %')`;
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE batch_id = ${id}`)).toBe(3); // the first receiver's two, one retry's
+    // A copy that yielded to another receiver's entry stored nothing and left its own undrained;
+    // every copy has the id of the request's content, so the first entry's record covers them all.
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE batch_id NOT IN (SELECT batch_id FROM ${db.name}.ingest_journal_drained)`)).toBe(0);
-    const replayed = await replayJournal(store, writer, { now: new Date(now.getTime() + 1_200_000), claimer: workClaimer(store, { holder: 'd', delayMs: 10 }), retentionDays: 2 });
-    expect(replayed).toMatchObject({ ran: true, stored: 0 });
+    expect(await replay(new Date(now.getTime() + 1_200_000), 'd')).toMatchObject({ ran: true, stored: 0 });
   });
 });

@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
-import { PendingCallEncoder } from '../ingest/pending-calls.js';
-import { spansToRows, type IngestBatch, type IngestStages } from '../ingest/spans-to-rows.js';
+import type { JournalTicket } from '../ingest/journaled-writer.js';
+import { requestRows } from '../ingest/request-rows.js';
+import type { IngestBatch, IngestStages } from '../ingest/spans-to-rows.js';
 import { QueueFullError, type AheadCheck } from '../ingest/batch-writer.js';
 import type { IngestRow } from '../ingest/ingest-row.js';
 import type { IngestStats } from '../store/ingest-stats.js';
 import type { DecodedSpan } from '../otlp/decoded-span.js';
 import {
-  decodeJsonTraces,
-  decodeProtobufTraces,
+  decodeTraces,
   encodeExportResponse,
   encodeStatus,
   gunzipLimited,
@@ -24,7 +24,9 @@ import { readBodyLimited } from './read-body.js';
 
 /** Where a request's rows go (ingest/journaled-writer.ts); `receivedAt` is performance.now() when the request arrived. */
 export interface RequestWriter {
-  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt?: number): Promise<void>;
+  /** Called once the request decoded, before its spans are normalized (the journal starts writing it then). */
+  begin?(bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined;
+  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt?: number, ticket?: JournalTicket): Promise<void>;
   /** At the pending limit: refuse before reading the body. */
   readonly full?: boolean;
 }
@@ -60,12 +62,13 @@ function reply(c: Context, format: OtlpFormat, status: number, body: Uint8Array 
   return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), status as 200);
 }
 
+/** The request's body, decompressed, and what it decodes to. */
 async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
   const body = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
   const bytes = encoding === 'gzip' ? await gunzipLimited(body, deps.limits.maxDecompressedBytes) : body;
   if (encoding !== 'gzip' && encoding !== 'identity') throw new UnsupportedMediaTypeError(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
-  return format === 'protobuf' ? decodeProtobufTraces(bytes, deps.limits) : decodeJsonTraces(new TextDecoder().decode(bytes), deps.limits);
+  return { bytes, decoded: decodeTraces(bytes, format, deps.limits) };
 }
 
 function record(deps: OtlpRouteDeps, batch: IngestBatch): void {
@@ -95,13 +98,14 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
       // Overload is refused before the body is read or decoded, not after (OTLP/HTTP: 429 + Retry-After).
       if (deps.writer.full) throw new QueueFullError(1);
-      const decoded = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
-      // Its round trip overlaps normalize, price and encode: the one check on a lone request's path.
-      const ahead = deps.checkAhead?.(decoded.spans);
-      const encoder = new PendingCallEncoder(decoded.spans.length);
-      const batch = spansToRows(decoded, deps.stages, deps.now(), encoder);
-      const calls = encoder.finish();
-      await deps.writer.write(batch.links.length ? [...calls, ...batch.links] : calls, ahead, receivedAt);
+      const { bytes, decoded } = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
+      const arrivedAt = deps.now();
+      const ticket = deps.writer.begin?.(bytes, format, arrivedAt, receivedAt, decoded.spans.length);
+      // Its round trip overlaps normalize, price and encode: the one check on a lone request's path
+      // (a journaled request's rows wait for a batch, checked with the others).
+      const ahead = ticket?.appended ? undefined : deps.checkAhead?.(decoded.spans);
+      const { rows, batch } = requestRows(decoded, deps.stages, arrivedAt);
+      await deps.writer.write(rows, ahead, receivedAt, ticket);
       record(deps, batch);
       const rejected = batch.counts.rejected;
       return reply(c, format, 200, encodeExportResponse(format, rejected > 0 ? { rejectedSpans: rejected, errorMessage: batch.rejectionMessages.join('; ') } : null));

@@ -1,7 +1,7 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { WorkClaimer } from '../coordination/work-claims.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
-import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
+import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type DrainOutcome, type JournalEntry, type RequestContent, type RowsContent } from '../store/ingest-journal.js';
 import { RowsRejectedError, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
 import { pendingCallsFromLines } from './pending-calls.js';
@@ -27,6 +27,8 @@ export interface ReplayOptions {
   lookbackMs?: number;
   /** Entries replayed per run (default 100: at most 50,000 rows of 500-span requests). */
   limit?: number;
+  /** A journaled request's rows, made again as on its arrival (decode, normalize, price at its received time). */
+  requestRows(content: RequestContent): IngestRow[];
 }
 
 export interface ReplayResult {
@@ -45,18 +47,20 @@ export function drainOutcome(insert: PromiseSettledResult<unknown>): DrainOutcom
   return insert.reason instanceof RowsRejectedError ? 'rejected' : null;
 }
 
-export function journalRows(entry: Pick<JournalEntry, 'call_lines' | 'link_rows'>): IngestRow[] {
-  const calls = pendingCallsFromLines(Buffer.from(entry.call_lines));
-  const links = entry.link_rows ? (JSON.parse(entry.link_rows) as SpanLinkRow[]) : [];
+/** The rows of an entry of the first journal (stop 23), which held them made already. */
+export function journalRows(content: RowsContent): IngestRow[] {
+  const calls = pendingCallsFromLines(Buffer.from(content.call_lines));
+  const links = content.link_rows ? (JSON.parse(content.link_rows) as SpanLinkRow[]) : [];
   return [...calls, ...links];
 }
 
 const HOUR = 3_600_000;
+/** Entries read and stored at a time: a request's body travels as hex, twice its size. */
+const PAGE = 20;
 
-async function undrainedSince(store: StoreClient, options: ReplayOptions): Promise<JournalEntry[]> {
+async function undrainedSince(store: StoreClient, options: ReplayOptions, limit: number): Promise<JournalEntry[]> {
   const now = options.now.getTime();
   const before = now - (options.olderThanMs ?? 60_000);
-  const limit = options.limit ?? 100;
   const entries: JournalEntry[] = [];
   for (let from = now - Math.min(options.lookbackMs ?? HOUR, options.retentionDays * 86_400_000); from < before && entries.length < limit; from += HOUR) {
     entries.push(...(await undrainedEntries(store, { since: new Date(from), before: new Date(Math.min(from + HOUR, before)) }, limit - entries.length)));
@@ -64,17 +68,19 @@ async function undrainedSince(store: StoreClient, options: ReplayOptions): Promi
   return entries;
 }
 
-export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, options: ReplayOptions): Promise<ReplayResult> {
-  const result: ReplayResult = { ran: false, stored: 0, rejected: 0, failed: 0, droppedDays: 0 };
-  // Read first, claim only when there is something to replay: an idle journal writes no claim rows.
-  let entries = await undrainedSince(store, options);
-  if (entries.length > 0) {
-    if (!(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
-    entries = await undrainedSince(store, options); // what the claim's wait left undrained
+/** An entry's rows; a request that no longer decodes (a lower limit since) is refused for good. */
+function rowsOf(entry: JournalEntry, options: ReplayOptions): IngestRow[] {
+  if (entry.content.kind === 'rows') return journalRows(entry.content);
+  try {
+    return options.requestRows(entry.content);
+  } catch (err) {
+    throw new RowsRejectedError(err instanceof Error ? err.message : String(err), { cause: err });
   }
-  result.ran = true;
-  // All at once: the batch writer stores them in batches of many entries, as it does requests.
-  const outcomes = await Promise.allSettled(entries.map((e) => writer.write(journalRows(e))));
+}
+
+/** Stores one page of entries (all at once: the batch writer stores them in batches of many) and records them drained. */
+async function replayPage(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, entries: JournalEntry[], options: ReplayOptions, result: ReplayResult): Promise<void> {
+  const outcomes = await Promise.allSettled(entries.map(async (e) => writer.write(rowsOf(e, options))));
   const drained: DrainedEntry[] = [];
   outcomes.forEach((o, i) => {
     const outcome = drainOutcome(o);
@@ -82,8 +88,23 @@ export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter
     else result.failed++;
   });
   await markDrained(store, drained, options.now);
-  result.stored = drained.filter((d) => d.outcome === 'stored').length;
-  result.rejected = drained.length - result.stored;
+  const stored = drained.filter((d) => d.outcome === 'stored').length;
+  result.stored += stored;
+  result.rejected += drained.length - stored;
+}
+
+export async function replayJournal(store: StoreClient, writer: Pick<BatchWriter<IngestRow>, 'write'>, options: ReplayOptions): Promise<ReplayResult> {
+  const result: ReplayResult = { ran: false, stored: 0, rejected: 0, failed: 0, droppedDays: 0 };
+  // Read first, claim only when there is something to replay: an idle journal writes no claim rows.
+  if ((await undrainedSince(store, options, 1)).length > 0 && !(await options.claimer.claim(`journal-replay:${options.now.toISOString().slice(0, 16)}`))) return result;
+  result.ran = true;
+  // Page after page, each read after the last one's records: it holds only what is still undrained.
+  for (let done = 0, limit = options.limit ?? 100; done < limit && result.failed === 0; ) {
+    const page = await undrainedSince(store, options, Math.min(PAGE, limit - done));
+    if (page.length === 0) break;
+    await replayPage(store, writer, page, options, result);
+    done += page.length;
+  }
   result.droppedDays = (await dropExpiredJournal(store, options.now, options.retentionDays)).length;
   return result;
 }

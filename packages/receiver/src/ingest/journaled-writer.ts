@@ -1,36 +1,34 @@
 import { createHash } from 'node:crypto';
 import type { StoreClient } from '../clickhouse/store-client.js';
+import type { OtlpFormat } from '../otlp/export-response.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
-import { callKey } from '../rows/llm-call-row.js';
-import type { PendingCall } from './pending-calls.js';
-import type { SpanLinkRow } from '../rows/span-link-row.js';
 import type { IngestRow } from './ingest-row.js';
-import { pendingCallsTsv } from './pending-calls.js';
 import { JournalLookups } from './journal-lookups.js';
 import { drainOutcome } from './journal-replay.js';
-import { splitRows } from './store-calls.js';
 
 /**
  * Acknowledges from the write-ahead journal while senders wait on every answer (docs/receiver.md
  * "Journal"). An exporter with one request in flight waits for each answer, and an answer given
  * only once the request's rows are in llm_calls costs a part of llm_calls and of its rollup per
  * request: several times what ClickHouse spends per row on batches of thousands. From
- * `minInFlight` requests in flight on average, a request's rows are written to ingest_journal as
- * one row and the request is answered as soon as that is stored; the batch writer holds the rows
- * (deferred) until a full batch gathered or its linger ran out, stores them in llm_calls and
- * records the entry drained. Below that (a lone request, a quiet app) the answer waits for
- * llm_calls, and no journal row is written.
+ * `minInFlight` requests in flight on average, a request's body is written to ingest_journal as
+ * one row as soon as it decoded (`begin`), while its spans are normalized and priced, and the
+ * request is answered once both are done; the batch writer holds its rows (deferred) until a
+ * full batch gathered or its linger ran out, stores them in llm_calls and records the entry
+ * drained. Below that (a lone request, a quiet app) the answer waits for llm_calls, and no
+ * journal row is written.
  *
  * Nothing is acknowledged before it is stored: the journal is a ClickHouse table. An entry whose
  * rows did not reach llm_calls (this process died, the insert failed) has no drained record and is
- * replayed by journal-replay.ts through the already-stored check, so it is billed once.
+ * replayed by journal-replay.ts (decoded and priced again) through the already-stored check, so it
+ * is billed once.
  *
  * A retry of an answered request may reach another receiver before the first one's insert: the
  * already-stored check cannot see those rows yet. So an entry's id is the request's content (its
- * calls' and links' keys, hashed), and every request is looked up among the journal's recent
- * entries before its rows go to the batch writer: one that another receiver journaled first is that
- * receiver's to store (journal-lookups.ts).
+ * body, hashed), and every request is looked up among the journal's recent entries before its
+ * rows go to the batch writer: one that another receiver journaled first is that receiver's to
+ * store (journal-lookups.ts).
  */
 export interface JournalPolicy {
   /** Requests in flight on average over the last second from which answers come from the journal; 0 = never. */
@@ -76,12 +74,18 @@ class InFlightMeter {
   }
 }
 
-/** A request's id from its content: a retry of it has the same calls and links (their other fields, such as received_at, differ). */
-function contentId(calls: readonly PendingCall[], links: readonly SpanLinkRow[]): string {
-  const hash = createHash('sha256');
-  for (const c of calls) hash.update(`${callKey(c)}\n`);
-  for (const l of links) hash.update(`link ${l.trace_id}:${l.span_id}\n`);
-  return hash.digest('hex').slice(0, 32);
+/** A request's id from its content: an exporter retries the same bytes. */
+function contentId(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/**
+ * A request begun by `begin`: its entry, and the journal row's write when the request is answered
+ * from the journal (null: it waits for llm_calls). Its rows go to `write` with it.
+ */
+export interface JournalTicket {
+  entry: JournalEntry;
+  appended: Promise<void> | null;
 }
 
 /** Where the records pile up at most, if ClickHouse refuses them a while (lost ones only cost a replay). */
@@ -120,37 +124,58 @@ export class JournaledWriter {
   }
 
   /**
-   * Stores a request's rows (see the class). `receivedAt` (performance.now() when the request
-   * arrived) measures how long its sender waited: the whole request, not this part alone.
+   * A decoded request, before its spans are normalized: journals its body now when its answer
+   * will come from the journal, so that the row is written while the spans are priced. Undefined
+   * when the journal is off. `spans` bounds its rows; `receivedAt` is performance.now() on arrival.
    */
-  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt = performance.now()): Promise<void> {
-    const answered = this.answer(rows, ahead, receivedAt);
+  begin(bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined {
+    if (this.policy.minInFlight === 0) return undefined;
+    const entry: JournalEntry = {
+      batch_id: contentId(bytes),
+      receiver: this.policy.receiver,
+      written_at: new Date(Math.floor(this.policy.now().getTime() / 1000) * 1000),
+      content: { kind: 'request', format, received_at_ms: arrivedAt.getTime(), bytes },
+    };
+    // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
+    // add to its work, and the senders had better wait for the inserts.
+    if (!this.engaged(receivedAt) || !this.writer.accepts(spans) || !this.writer.fitsNextBatch(spans)) return { entry, appended: null };
+    const appended = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
+    appended.catch(() => undefined); // awaited by write; a request that fails before it is replayed from its entry
+    return { entry, appended };
+  }
+
+  /**
+   * Stores a request's rows (see the class), with its ticket from `begin` unless the journal is
+   * off. `receivedAt` (performance.now() when the request arrived) measures how long its sender
+   * waited: the whole request, not this part alone.
+   */
+  write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt = performance.now(), ticket?: JournalTicket): Promise<void> {
+    const answered = this.answer(rows, ahead, ticket);
     // A failed answer kept its sender waiting too.
     const settled = () => this.inFlight.settled(receivedAt, performance.now());
     void answered.then(settled, settled);
     return answered;
   }
 
-  private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, receivedAt: number): Promise<void> {
-    if (this.policy.minInFlight === 0 || rows.length === 0) return this.writer.write(rows, ahead);
-    const entry = this.entryOf(rows);
-    // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
-    // add to its work, and the senders had better wait for the inserts.
-    if (!this.engaged(receivedAt) || !this.writer.accepts(rows.length) || !this.writer.fitsNextBatch(rows.length)) {
-      return this.lookups.yields(entry.batch_id, null, false).then((yields) => (yields ? undefined : this.writer.write(rows, ahead)));
+  private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, ticket: JournalTicket | undefined): Promise<void> {
+    if (!ticket) return this.writer.write(rows, ahead);
+    const { entry, appended } = ticket;
+    if (!appended) return this.lookups.yields(entry.batch_id, null, false).then((yields) => (yields ? undefined : this.writer.write(rows, ahead)));
+    if (rows.length === 0) {
+      this.track(this.recording, appended.then(() => this.mark(entry, 'stored'), () => undefined));
+      return Promise.resolve(); // nothing of it is billed
     }
     const own = { at: entry.written_at.getTime() / 1000, receiver: entry.receiver };
     const stored = this.lookups.yields(entry.batch_id, own, this.reading === 0).then(async (yields) => {
       if (yields) return 'elsewhere' as const;
       await this.writer.write(rows, undefined, { deferred: this.reading === 0 });
     });
-    const journaled = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
     this.track(this.unstored, stored.catch(() => undefined));
-    this.track(this.recording, Promise.allSettled([journaled, stored]).then(([j, s]) => j.status === 'fulfilled' && this.recordDrained(entry, s)));
+    this.track(this.recording, Promise.allSettled([appended, stored]).then(([j, s]) => j.status === 'fulfilled' && this.recordDrained(entry, s)));
     // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
     return new Promise<void>((resolve, reject) => {
       stored.then(() => resolve(), reject);
-      journaled.then(resolve, () => undefined);
+      appended.then(resolve, () => undefined);
     });
   }
 
@@ -184,19 +209,6 @@ export class JournaledWriter {
     } finally {
       this.reading--;
     }
-  }
-
-  private entryOf(rows: IngestRow[]): JournalEntry {
-    const { calls, links } = splitRows(rows);
-    const at = this.policy.now();
-    return {
-      batch_id: contentId(calls, links),
-      receiver: this.policy.receiver,
-      written_at: new Date(Math.floor(at.getTime() / 1000) * 1000),
-      calls: calls.length,
-      call_lines: pendingCallsTsv(calls),
-      link_rows: links.length ? JSON.stringify(links) : '',
-    };
   }
 
   private mark(entry: JournalEntry, outcome: DrainOutcome): void {

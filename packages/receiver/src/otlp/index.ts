@@ -2,6 +2,7 @@ export type { AttributeValue, Attributes, DecodeResult, DecodedResource, Decoded
 export { DEFAULT_DECODE_LIMITS, decodeLimitsSchema, type DecodeLimits } from './decode-limits.js';
 export { decodeProtobufTraces } from './proto-traces-decode.js';
 export { decodeJsonTraces } from './json-traces-decode.js';
+export { decodeTraces } from './decode-traces.js';
 export { OtlpDecodeError, PayloadTooLargeError, UnsupportedMediaTypeError } from './otlp-errors.js';
 export {
   encodeExportResponse,

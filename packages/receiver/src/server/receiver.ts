@@ -15,7 +15,9 @@ import { BackgroundTask } from './background-task.js';
 import { priceCall } from '../ingest/price-call.js';
 import { checkAhead, combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
-import { DEFAULT_DECODE_LIMITS } from '../otlp/index.js';
+import { DEFAULT_DECODE_LIMITS, decodeTraces, type DecodedSpan } from '../otlp/index.js';
+import { requestRows } from '../ingest/request-rows.js';
+import type { RequestContent } from '../store/ingest-journal.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { IngestRow } from '../ingest/ingest-row.js';
 import type { StoredCall } from '../rows/llm-call-row.js';
@@ -119,6 +121,7 @@ function writeAheadJournal(deps: {
   log: { write(text: string): void };
   now: () => Date;
   replayMs: number | undefined;
+  requestRows(content: RequestContent): IngestRow[];
 }): { journal: JournaledWriter; replay: BackgroundTask } {
   const { store, writer, config, metrics, log, now } = deps;
   const holder = processHolder();
@@ -129,7 +132,7 @@ function writeAheadJournal(deps: {
     onJournaled: () => metrics.journalEntries.inc({ event: 'written' }),
     onRejected: (entry, err) => {
       metrics.journalEntries.inc({ event: 'rejected' });
-      log.write(`journal: ClickHouse refused the ${entry.calls} calls of acknowledged entry ${entry.batch_id} for good (kept in ingest_journal): ${err.message}\n`);
+      log.write(`journal: ClickHouse refused the calls of acknowledged entry ${entry.batch_id} for good (kept in ingest_journal): ${err.message}\n`);
     },
   });
   const claimer = workClaimer(store, { holder });
@@ -139,7 +142,7 @@ function writeAheadJournal(deps: {
     maxBackoffMs: 300_000,
     run: async () => {
       const retentionDays = config.file.ingest.journal_retention_days;
-      const r = await replayJournal(store, writer, { now: now(), claimer, retentionDays, lookbackMs: caughtUp ? undefined : retentionDays * 86_400_000 });
+      const r = await replayJournal(store, writer, { now: now(), claimer, retentionDays, lookbackMs: caughtUp ? undefined : retentionDays * 86_400_000, requestRows: deps.requestRows });
       caughtUp ||= r.ran;
       metrics.journalEntries.inc({ event: 'replayed' }, r.stored);
       metrics.journalEntries.inc({ event: 'rejected' }, r.rejected);
@@ -186,25 +189,31 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
       if (ok) metrics.batchRows.observe(rows);
     },
   });
-  const { journal, replay } = writeAheadJournal({ store, writer, config, metrics, log, now, replayMs: options.journalReplayMs });
+  const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
+  /** The ingest stages, their plausibility checks made at `clock`'s time (a replayed request's: its arrival). */
+  const stagesAt = (clock: () => Date) =>
+    plausibleStages(
+      { normalize: (span: DecodedSpan) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span: DecodedSpan) => spanClient(span, normalizeOptions) },
+      config.file.limits,
+      clock,
+    );
+  const requestRowsOf = (content: RequestContent) => {
+    const arrivedAt = new Date(content.received_at_ms);
+    return requestRows(decodeTraces(content.bytes, content.format, DEFAULT_DECODE_LIMITS), stagesAt(() => arrivedAt), arrivedAt).rows;
+  };
+  const { journal, replay } = writeAheadJournal({ store, writer, config, metrics, log, now, replayMs: options.journalReplayMs, requestRows: requestRowsOf });
   const statsTimer = setInterval(() => void stats.flush(), options.statsFlushMs ?? 5_000);
   statsTimer.unref();
-  const normalizeOptions = { extraClientKeys: config.file.attribution.client_keys };
   const app = createApp({
     config,
     log,
     metrics,
     writer: journal,
     // Only while the writer is idle: otherwise the next batch's check already overlaps an insert.
-    // Nor when the request will be answered from the journal: its rows wait to be checked with others.
-    checkAhead: (spans) => (writer.idle && !journal.engaged() ? checkAhead(store, spans, writer.epoch) : undefined),
+    checkAhead: (spans) => (writer.idle ? checkAhead(store, spans, writer.epoch) : undefined),
     stats,
     now,
-    stages: plausibleStages(
-      { normalize: (span) => normalizeSpan(span, normalizeOptions), price: priceCall(pricer), spanClient: (span) => spanClient(span, normalizeOptions) },
-      config.file.limits,
-      now,
-    ),
+    stages: stagesAt(now),
     limits: {
       ...DEFAULT_DECODE_LIMITS,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 2 ** 20,

@@ -3,18 +3,35 @@ import { dropExpiredDays } from '../clickhouse/partitions.js';
 import { quoteString } from '../clickhouse/sql.js';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import { rowBinary } from '../clickhouse/row-binary.js';
+import type { OtlpFormat } from '../otlp/export-response.js';
 import { dateTimeText } from '../rows/date-time-text.js';
 
 /** The write-ahead journal's two tables (migration 0018) and the only SQL that touches them. */
 export const INGEST_JOURNAL = 'ingest_journal';
 export const INGEST_JOURNAL_DRAINED = 'ingest_journal_drained';
 
-/** One acknowledged request's rows, as written to the journal. */
+/** One acknowledged request, as written to the journal. */
 export interface JournalEntry {
+  /** The request's content (ingest/journaled-writer.ts contentId): retries of it have the same. */
   batch_id: string;
   receiver: string;
   /** Whole seconds: the partition and the drained record are found by it. */
   written_at: Date;
+  content: RequestContent | RowsContent;
+}
+
+/** The request's body as it arrived, decompressed: the replay decodes, normalizes and prices it again. */
+export interface RequestContent {
+  kind: 'request';
+  format: OtlpFormat;
+  /** When the request arrived (epoch ms): its rows' received_at, and the clock of their plausibility checks. */
+  received_at_ms: number;
+  bytes: Uint8Array;
+}
+
+/** A request's rows, made already: what the first journal (stop 23) wrote, still replayed. */
+export interface RowsContent {
+  kind: 'rows';
   calls: number;
   /** llm_calls TabSeparated lines (CALL_COLUMNS order). */
   call_lines: Uint8Array;
@@ -30,29 +47,38 @@ export interface DrainedEntry {
   outcome: DrainOutcome;
 }
 
+/** The entry's first line, before its bytes: the receiver, then what follows. */
+function headOf(receiver: string, c: JournalEntry['content']): string {
+  return c.kind === 'request' ? `${receiver} otlp:${c.format} ${c.received_at_ms}\n` : `${receiver} ${c.calls} ${c.link_rows || '[]'}\n`;
+}
+
 /**
- * One entry in three columns (the migration says why), as RowBinary: the entry's text is a
- * header line (receiver, call count, the links' JSON) and then the calls' lines exactly as they
- * will be inserted into llm_calls, with no escaping pass over them.
+ * One entry in three columns (the migration says why), as RowBinary: the entry is a head line
+ * and then the bytes as they are (a request's body, or calls' lines), with no escaping pass.
  */
 export async function appendJournal(store: StoreClient, e: JournalEntry): Promise<void> {
-  const head = Buffer.from(`${e.receiver} ${e.calls} ${e.link_rows || '[]'}\n`, 'utf8');
-  const row = rowBinary([[{ dateTime: e.written_at }, { string: e.batch_id }, { string: [head, e.call_lines] }]]);
+  const bytes = e.content.kind === 'request' ? e.content.bytes : e.content.call_lines;
+  const row = rowBinary([[{ dateTime: e.written_at }, { string: e.batch_id }, { string: [Buffer.from(headOf(e.receiver, e.content), 'utf8'), bytes] }]]);
   await store.insertBytes(`${store.database}.${INGEST_JOURNAL}`, ['written_at', 'batch_id', 'entry'], row, 'RowBinary');
 }
 
-function readEntry(row: { written_at: string; batch_id: string; entry: string }): JournalEntry {
-  const newline = row.entry.indexOf('\n');
-  const head = row.entry.slice(0, newline);
-  const [receiver, calls] = head.split(' ', 2) as [string, string];
-  const links = head.slice(receiver.length + calls.length + 2);
+function contentOf(head: string, bytes: Buffer): JournalEntry['content'] {
+  const [, second, third] = head.split(' ', 3) as [string, string, string | undefined];
+  if (second.startsWith('otlp:')) return { kind: 'request', format: second.slice(5) as OtlpFormat, received_at_ms: Number(third), bytes };
+  const links = head.slice(head.indexOf(' ', head.indexOf(' ') + 1) + 1);
+  return { kind: 'rows', calls: Number(second), call_lines: bytes, link_rows: links === '[]' ? '' : links };
+}
+
+/** An entry read back as hex: a request's body is bytes, not text, and JSON output would not carry it. */
+function readEntry(row: { written_at: string; batch_id: string; entry_hex: string }): JournalEntry {
+  const entry = Buffer.from(row.entry_hex, 'hex');
+  const newline = entry.indexOf(0x0a);
+  const head = entry.toString('utf8', 0, newline);
   return {
     batch_id: row.batch_id,
-    receiver,
+    receiver: head.slice(0, head.indexOf(' ')),
     written_at: new Date(`${row.written_at.replace(' ', 'T')}Z`),
-    calls: Number(calls),
-    call_lines: Buffer.from(row.entry.slice(newline + 1), 'utf8'),
-    link_rows: links === '[]' ? '' : links,
+    content: contentOf(head, entry.subarray(newline + 1)),
   };
 }
 
@@ -74,8 +100,8 @@ export async function undrainedEntries(store: StoreClient, range: { since: Date;
   const drained = freshSource(store, INGEST_JOURNAL_DRAINED);
   const [since, before] = [quoteString(dateTimeText(range.since)), quoteString(dateTimeText(range.before))];
   // PREWHERE: the entries' text is read only for the rows left undrained.
-  const rows = await store.queryRows<{ written_at: string; batch_id: string; entry: string }>(
-    `SELECT toString(written_at) AS written_at, batch_id, entry FROM ${journal.from}
+  const rows = await store.queryRows<{ written_at: string; batch_id: string; entry_hex: string }>(
+    `SELECT toString(written_at) AS written_at, batch_id, hex(entry) AS entry_hex FROM ${journal.from}
 PREWHERE written_at >= ${since} AND written_at < ${before}
   AND batch_id NOT IN (SELECT batch_id FROM ${drained.from} WHERE written_at >= ${since} AND written_at < ${before})
 ORDER BY written_at LIMIT ${Math.floor(limit)}${journal.settings}`,
