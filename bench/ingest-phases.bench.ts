@@ -72,7 +72,7 @@ export async function run(): Promise<void> {
         return encoder.finish();
       });
       const at = new Date(Math.floor(Date.now() / 1000) * 1000);
-      await mark('journal append', () => appendJournal(receiver.store, { batch_id: randomUUID(), receiver: 'bench', written_at: at, content: { kind: 'request', format: 'protobuf', received_at_ms: at.getTime(), bytes: bodies[i]! } }));
+      await mark('journal append', () => appendJournal(receiver.store, { batch_id: randomUUID(), receiver: 'bench', written_at: at, content: { kind: 'request', format: 'protobuf', encoding: 'identity', received_at_ms: at.getTime(), bytes: bodies[i]! } }));
       const prepared = await mark('already-stored check', () => prepareIngestRows(receiver.store, calls));
       await mark('insert', () => insertPrepared(receiver.store, prepared));
       const lines = pendingCallsTsv(calls);

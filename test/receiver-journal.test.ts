@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../packages/receiver/src/clickhouse/migrate.js';
 import { createStoreClient, type StoreClient } from '../packages/receiver/src/clickhouse/store-client.js';
@@ -8,16 +9,16 @@ import { workClaimer } from '../packages/receiver/src/coordination/work-claims.j
 import { BatchWriter } from '../packages/receiver/src/ingest/batch-writer.js';
 import type { IngestRow } from '../packages/receiver/src/ingest/ingest-row.js';
 import { journalRows, replayJournal } from '../packages/receiver/src/ingest/journal-replay.js';
-import { JournaledWriter } from '../packages/receiver/src/ingest/journaled-writer.js';
+import { JournaledWriter, type RequestBody } from '../packages/receiver/src/ingest/journaled-writer.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from '../packages/receiver/src/ingest/pending-calls.js';
 import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../packages/receiver/src/ingest/store-calls.js';
-import { appendJournal, type JournalEntry, type RequestContent, type RowsContent } from '../packages/receiver/src/store/ingest-journal.js';
+import { appendJournal, type JournalEntry, type RowsContent } from '../packages/receiver/src/store/ingest-journal.js';
 import { loadConfig } from '../packages/receiver/src/config/load-config.js';
 import { requestRows } from '../packages/receiver/src/ingest/request-rows.js';
 import { priceCall } from '../packages/receiver/src/ingest/price-call.js';
 import type { IngestStages } from '../packages/receiver/src/ingest/spans-to-rows.js';
 import { normalizeSpan } from '../packages/receiver/src/normalize/index.js';
-import { decodeProtobufTraces, decodeTraces, DEFAULT_DECODE_LIMITS } from '../packages/receiver/src/otlp/index.js';
+import { decodeProtobufTraces, decodeTraces, DEFAULT_DECODE_LIMITS, type OtlpFormat } from '../packages/receiver/src/otlp/index.js';
 import { buildPricer } from '../packages/receiver/src/server/receiver.js';
 import { insertCalls } from '../packages/receiver/src/store/llm-calls.js';
 import { createTestDatabase, type TestDatabase } from './support/clickhouse.js';
@@ -106,7 +107,9 @@ describe('replaying the journal', () => {
   let stages: IngestStages;
   /** A request body as an exporter sends it, and the rows the route makes of it. */
   const request = (body: Uint8Array, arrivedAt = now) => ({ body, rows: requestRows(decodeProtobufTraces(body), stages, arrivedAt).rows });
-  const replayRows = (c: RequestContent) => requestRows(decodeTraces(c.bytes, c.format, DEFAULT_DECODE_LIMITS), stages, new Date(c.received_at_ms)).rows;
+  /** A request as sent: gzipped as the Collector sends it (the journal keeps it so), or not. */
+  const sentAs = (bytes: Uint8Array, gzip = false): RequestBody => (gzip ? { format: 'protobuf', encoding: 'gzip', sent: gzipSync(bytes), bytes } : { format: 'protobuf', encoding: 'identity', sent: bytes, bytes });
+  const replayRows = (bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date) => requestRows(decodeTraces(bytes, format, DEFAULT_DECODE_LIMITS), stages, arrivedAt).rows;
   const replay = (at: Date, holder: string, options: { lookbackMs?: number } = {}) =>
     replayJournal(store, writer, { now: at, claimer: workClaimer(store, { holder, delayMs: 10 }), retentionDays: 2, requestRows: replayRows, ...options });
   /** The calls of `bodies` in llm_calls. */
@@ -189,7 +192,7 @@ describe('replaying the journal', () => {
     expect(await replay(later, 'a')).toMatchObject({ ran: true, stored: 1 });
   });
 
-  it('answers a request from the journal when its insert fails, and the replay decodes and stores it later', async () => {
+  it('answers a gzipped request from the journal when its insert fails, and the replay decodes and stores it later', async () => {
     const failing = storeWriter(store, async () => {
       await sleep(300); // after the journal row is written: the answer comes from the journal
       throw new StoreUnavailableError('ClickHouse went away mid-insert');
@@ -198,7 +201,7 @@ describe('replaying the journal', () => {
     const [waited, journaled] = protobufRequests(2, 5).map((b) => request(b, minutesAgo(3)));
     const write = ({ body, rows }: { body: Uint8Array; rows: IngestRow[] }) => {
       const arrived = performance.now();
-      return journal.write(rows, undefined, arrived, journal.begin(body, 'protobuf', minutesAgo(3), arrived, rows.length));
+      return journal.write(rows, undefined, arrived, journal.begin(sentAs(body, true), minutesAgo(3), arrived, rows.length));
     };
     // Nothing in flight yet: the first answer waits for llm_calls, and fails; it kept its sender waiting 300 ms.
     await expect(write(waited!)).rejects.toThrow(StoreUnavailableError);
@@ -227,7 +230,7 @@ describe('replaying the journal', () => {
     const [first, journaling, straight] = receivers as [JournaledWriter, JournaledWriter, JournaledWriter];
     const write = (receiver: JournaledWriter, { body, rows }: { body: Uint8Array; rows: IngestRow[] }) => {
       const arrived = performance.now();
-      return receiver.write(rows, undefined, arrived, receiver.begin(body, 'protobuf', now, arrived, rows.length));
+      return receiver.write(rows, undefined, arrived, receiver.begin(sentAs(body), now, arrived, rows.length));
     };
     const [warmFirst, warmJournaling, resent] = protobufRequests(3, 4).map((b) => request(b));
     // Each answer so far kept a sender waiting: the next request of these two is journaled.

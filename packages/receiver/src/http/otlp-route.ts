@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { TokenLedgerError } from '../errors.js';
-import type { JournalTicket } from '../ingest/journaled-writer.js';
+import type { JournalTicket, RequestBody } from '../ingest/journaled-writer.js';
 import { requestRows } from '../ingest/request-rows.js';
 import type { IngestBatch, IngestStages } from '../ingest/spans-to-rows.js';
 import { QueueFullError, type AheadCheck } from '../ingest/batch-writer.js';
@@ -25,7 +25,7 @@ import { readBodyLimited } from './read-body.js';
 /** Where a request's rows go (ingest/journaled-writer.ts); `receivedAt` is performance.now() when the request arrived. */
 export interface RequestWriter {
   /** Called once the request decoded, before its spans are normalized (the journal starts writing it then). */
-  begin?(bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined;
+  begin?(body: RequestBody, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined;
   write(rows: IngestRow[], ahead?: AheadCheck<IngestRow, unknown>, receivedAt?: number, ticket?: JournalTicket): Promise<void>;
   /** At the pending limit: refuse before reading the body. */
   readonly full?: boolean;
@@ -62,13 +62,13 @@ function reply(c: Context, format: OtlpFormat, status: number, body: Uint8Array 
   return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), status as 200);
 }
 
-/** The request's body, decompressed, and what it decodes to. */
+/** The request's body as sent and decompressed, and what it decodes to. */
 async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
-  const body = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
+  const sent = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
-  const bytes = encoding === 'gzip' ? await gunzipLimited(body, deps.limits.maxDecompressedBytes) : body;
   if (encoding !== 'gzip' && encoding !== 'identity') throw new UnsupportedMediaTypeError(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
-  return { bytes, decoded: decodeTraces(bytes, format, deps.limits) };
+  const bytes = encoding === 'gzip' ? await gunzipLimited(sent, deps.limits.maxDecompressedBytes) : sent;
+  return { body: { format, encoding, sent, bytes } satisfies RequestBody, decoded: decodeTraces(bytes, format, deps.limits) };
 }
 
 function record(deps: OtlpRouteDeps, batch: IngestBatch): void {
@@ -98,9 +98,9 @@ export function otlpRoute(deps: OtlpRouteDeps): Hono {
       if (!format) throw new UnsupportedMediaTypeError('Content-Type must be application/x-protobuf or application/json');
       // Overload is refused before the body is read or decoded, not after (OTLP/HTTP: 429 + Retry-After).
       if (deps.writer.full) throw new QueueFullError(1);
-      const { bytes, decoded } = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
+      const { body, decoded } = await (deps.decodeGate ? deps.decodeGate.run(() => decode(c, format, deps)) : decode(c, format, deps));
       const arrivedAt = deps.now();
-      const ticket = deps.writer.begin?.(bytes, format, arrivedAt, receivedAt, decoded.spans.length);
+      const ticket = deps.writer.begin?.(body, arrivedAt, receivedAt, decoded.spans.length);
       // Its round trip overlaps normalize, price and encode: the one check on a lone request's path
       // (a journaled request's rows wait for a batch, checked with the others).
       const ahead = ticket?.appended ? undefined : deps.checkAhead?.(decoded.spans);

@@ -1,7 +1,9 @@
+import { gunzipSync } from 'node:zlib';
 import type { StoreClient } from '../clickhouse/store-client.js';
+import type { OtlpFormat } from '../otlp/export-response.js';
 import type { WorkClaimer } from '../coordination/work-claims.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
-import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type DrainOutcome, type JournalEntry, type RequestContent, type RowsContent } from '../store/ingest-journal.js';
+import { dropExpiredJournal, markDrained, undrainedEntries, type DrainedEntry, type DrainOutcome, type JournalEntry, type RowsContent } from '../store/ingest-journal.js';
 import { RowsRejectedError, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
 import { pendingCallsFromLines } from './pending-calls.js';
@@ -27,8 +29,8 @@ export interface ReplayOptions {
   lookbackMs?: number;
   /** Entries replayed per run (default 100: at most 50,000 rows of 500-span requests). */
   limit?: number;
-  /** A journaled request's rows, made again as on its arrival (decode, normalize, price at its received time). */
-  requestRows(content: RequestContent): IngestRow[];
+  /** A journaled request's rows from its decompressed body, made again as on its arrival (decode, normalize, price). */
+  requestRows(bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date): IngestRow[];
 }
 
 export interface ReplayResult {
@@ -55,6 +57,8 @@ export function journalRows(content: RowsContent): IngestRow[] {
 }
 
 const HOUR = 3_600_000;
+/** The largest body a journaled gzip request inflates to (the receiver's default limit of decompressed bytes). */
+const MAX_BODY_BYTES = 64 * 2 ** 20;
 /** Entries read and stored at a time: a request's body travels as hex, twice its size. */
 const PAGE = 20;
 
@@ -71,8 +75,9 @@ async function undrainedSince(store: StoreClient, options: ReplayOptions, limit:
 /** An entry's rows; a request that no longer decodes (a lower limit since) is refused for good. */
 function rowsOf(entry: JournalEntry, options: ReplayOptions): IngestRow[] {
   if (entry.content.kind === 'rows') return journalRows(entry.content);
+  const { bytes, encoding, format, received_at_ms } = entry.content;
   try {
-    return options.requestRows(entry.content);
+    return options.requestRows(encoding === 'gzip' ? gunzipSync(bytes, { maxOutputLength: MAX_BODY_BYTES }) : bytes, format, new Date(received_at_ms));
   } catch (err) {
     throw new RowsRejectedError(err instanceof Error ? err.message : String(err), { cause: err });
   }

@@ -4,6 +4,7 @@ import type { OtlpFormat } from '../otlp/export-response.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
+import { InFlightMeter } from './in-flight-meter.js';
 import { JournalLookups } from './journal-lookups.js';
 import { drainOutcome } from './journal-replay.js';
 
@@ -44,39 +45,17 @@ export interface JournalPolicy {
   onRejected?(entry: JournalEntry, err: RowsRejectedError): void;
 }
 
-/**
- * Requests in flight on average over the last second (Little's law: their rate times their
- * answer time), from the answer times of those settled in two one-second buckets, the older
- * one weighted by its overlap. A sender waiting on every answer keeps it near 1 however fast
- * or slow the machine; a sporadic one keeps it near 0.
- */
-class InFlightMeter {
-  private bucket = 0;
-  private current = 0;
-  private previous = 0;
-
-  settled(startedMs: number, nowMs: number): void {
-    this.roll(nowMs);
-    this.current += nowMs - startedMs;
-  }
-
-  average(nowMs: number): number {
-    this.roll(nowMs);
-    return (this.current + this.previous * (1 - (nowMs / 1000 - this.bucket))) / 1000;
-  }
-
-  private roll(nowMs: number): void {
-    const bucket = Math.floor(nowMs / 1000);
-    if (bucket === this.bucket) return;
-    this.previous = bucket === this.bucket + 1 ? this.current : 0;
-    this.current = 0;
-    this.bucket = bucket;
-  }
-}
-
 /** A request's id from its content: an exporter retries the same bytes. */
 function contentId(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** A request's body as the exporter sent it (`sent`, in `encoding`) and decompressed (`bytes`). */
+export interface RequestBody {
+  format: OtlpFormat;
+  encoding: 'gzip' | 'identity';
+  sent: Uint8Array;
+  bytes: Uint8Array;
 }
 
 /**
@@ -118,8 +97,8 @@ export class JournaledWriter {
     return this.writer.full;
   }
 
-  /** Whether requests wait on their answers now, so that the next one would be answered from the journal. */
-  engaged(now = performance.now()): boolean {
+  /** Whether requests wait on their answers now, so that the next one is answered from the journal. */
+  private engaged(now: number): boolean {
     return this.policy.minInFlight > 0 && this.inFlight.average(now) >= this.policy.minInFlight;
   }
 
@@ -128,13 +107,14 @@ export class JournaledWriter {
    * will come from the journal, so that the row is written while the spans are priced. Undefined
    * when the journal is off. `spans` bounds its rows; `receivedAt` is performance.now() on arrival.
    */
-  begin(bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined {
+  begin(body: RequestBody, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined {
     if (this.policy.minInFlight === 0) return undefined;
     const entry: JournalEntry = {
-      batch_id: contentId(bytes),
+      // The decompressed bytes: a retry may compress them otherwise, or not at all.
+      batch_id: contentId(body.bytes),
       receiver: this.policy.receiver,
       written_at: new Date(Math.floor(this.policy.now().getTime() / 1000) * 1000),
-      content: { kind: 'request', format, received_at_ms: arrivedAt.getTime(), bytes },
+      content: { kind: 'request', format: body.format, encoding: body.encoding, received_at_ms: arrivedAt.getTime(), bytes: body.sent },
     };
     // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
     // add to its work, and the senders had better wait for the inserts.

@@ -8,16 +8,15 @@ import { createApp } from '../http/app.js';
 import { DecodeGate } from '../http/decode-gate.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { BatchWriter } from '../ingest/batch-writer.js';
-import { replayJournal } from '../ingest/journal-replay.js';
+import { replayJournal, type ReplayOptions } from '../ingest/journal-replay.js';
 import { JournaledWriter } from '../ingest/journaled-writer.js';
 import { processHolder, workClaimer } from '../coordination/work-claims.js';
 import { BackgroundTask } from './background-task.js';
 import { priceCall } from '../ingest/price-call.js';
 import { checkAhead, combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../ingest/store-calls.js';
 import { normalizeSpan, plausibleStages, spanClient } from '../normalize/index.js';
-import { DEFAULT_DECODE_LIMITS, decodeTraces, type DecodedSpan } from '../otlp/index.js';
+import { DEFAULT_DECODE_LIMITS, decodeTraces, type DecodedSpan, type OtlpFormat } from '../otlp/index.js';
 import { requestRows } from '../ingest/request-rows.js';
-import type { RequestContent } from '../store/ingest-journal.js';
 import { IngestStats } from '../store/ingest-stats.js';
 import type { IngestRow } from '../ingest/ingest-row.js';
 import type { StoredCall } from '../rows/llm-call-row.js';
@@ -121,7 +120,7 @@ function writeAheadJournal(deps: {
   log: { write(text: string): void };
   now: () => Date;
   replayMs: number | undefined;
-  requestRows(content: RequestContent): IngestRow[];
+  requestRows: ReplayOptions['requestRows'];
 }): { journal: JournaledWriter; replay: BackgroundTask } {
   const { store, writer, config, metrics, log, now } = deps;
   const holder = processHolder();
@@ -197,10 +196,7 @@ export function createReceiver(config: AppConfig, options: ReceiverOptions = {})
       config.file.limits,
       clock,
     );
-  const requestRowsOf = (content: RequestContent) => {
-    const arrivedAt = new Date(content.received_at_ms);
-    return requestRows(decodeTraces(content.bytes, content.format, DEFAULT_DECODE_LIMITS), stagesAt(() => arrivedAt), arrivedAt).rows;
-  };
+  const requestRowsOf = (bytes: Uint8Array, format: OtlpFormat, arrivedAt: Date) => requestRows(decodeTraces(bytes, format, DEFAULT_DECODE_LIMITS), stagesAt(() => arrivedAt), arrivedAt).rows;
   const { journal, replay } = writeAheadJournal({ store, writer, config, metrics, log, now, replayMs: options.journalReplayMs, requestRows: requestRowsOf });
   const statsTimer = setInterval(() => void stats.flush(), options.statsFlushMs ?? 5_000);
   statsTimer.unref();

@@ -20,10 +20,12 @@ export interface JournalEntry {
   content: RequestContent | RowsContent;
 }
 
-/** The request's body as it arrived, decompressed: the replay decodes, normalizes and prices it again. */
+/** The request's body as it arrived: the replay decodes, normalizes and prices it again. */
 export interface RequestContent {
   kind: 'request';
   format: OtlpFormat;
+  /** The body as the exporter sent it: gzip keeps the journal row a fraction of the decoded size. */
+  encoding: 'gzip' | 'identity';
   /** When the request arrived (epoch ms): its rows' received_at, and the clock of their plausibility checks. */
   received_at_ms: number;
   bytes: Uint8Array;
@@ -49,7 +51,7 @@ export interface DrainedEntry {
 
 /** The entry's first line, before its bytes: the receiver, then what follows. */
 function headOf(receiver: string, c: JournalEntry['content']): string {
-  return c.kind === 'request' ? `${receiver} otlp:${c.format} ${c.received_at_ms}\n` : `${receiver} ${c.calls} ${c.link_rows || '[]'}\n`;
+  return c.kind === 'request' ? `${receiver} otlp:${c.format}${c.encoding === 'gzip' ? '+gzip' : ''} ${c.received_at_ms}\n` : `${receiver} ${c.calls} ${c.link_rows || '[]'}\n`;
 }
 
 /**
@@ -64,7 +66,10 @@ export async function appendJournal(store: StoreClient, e: JournalEntry): Promis
 
 function contentOf(head: string, bytes: Buffer): JournalEntry['content'] {
   const [, second, third] = head.split(' ', 3) as [string, string, string | undefined];
-  if (second.startsWith('otlp:')) return { kind: 'request', format: second.slice(5) as OtlpFormat, received_at_ms: Number(third), bytes };
+  if (second.startsWith('otlp:')) {
+    const [format, encoding] = second.slice(5).split('+') as [OtlpFormat, string | undefined];
+    return { kind: 'request', format, encoding: encoding === 'gzip' ? 'gzip' : 'identity', received_at_ms: Number(third), bytes };
+  }
   const links = head.slice(head.indexOf(' ', head.indexOf(' ') + 1) + 1);
   return { kind: 'rows', calls: Number(second), call_lines: bytes, link_rows: links === '[]' ? '' : links };
 }
