@@ -1,5 +1,5 @@
 import type { NormalizedCall } from '../normalize/index.js';
-import { dateTimeText } from '../rows/date-time-text.js';
+import { dateTimeTextOfMs } from '../rows/date-time-text.js';
 import type { CallRow } from '../rows/llm-call-row.js';
 
 /** What pricing decided for one call: the matched entry and its exact cost per bucket, or nothing. */
@@ -18,12 +18,17 @@ function clip(text: string): string {
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
 }
 
-/**
- * Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. Also
- * of a span not yet normalized: the already-stored check starts from those.
- */
+/** Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. */
 export function callDate(call: Pick<NormalizedCall, 'startTimeUnixNano'>): Date {
-  return new Date(Number(call.startTimeUnixNano / 1_000_000n));
+  return new Date(callMs(call));
+}
+
+/**
+ * The start in epoch milliseconds, which row timestamps are written from without a Date. Also
+ * of a span not yet normalized: the already-stored check and link rows start from those.
+ */
+export function callMs(call: Pick<NormalizedCall, 'startTimeUnixNano'>): number {
+  return Number(call.startTimeUnixNano / 1_000_000n);
 }
 
 /** `receivedAt` is the DateTime text of when the request came in, computed once per request. */
@@ -31,7 +36,7 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
   const usage = call.usage;
   const a = call.attribution;
   return {
-    timestamp: dateTimeText(callDate(call)),
+    timestamp: dateTimeTextOfMs(callMs(call)),
     trace_id: call.traceId,
     span_id: call.spanId,
     parent_span_id: call.parentSpanId,
