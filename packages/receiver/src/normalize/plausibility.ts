@@ -94,11 +94,14 @@ export interface GuardedStages<Cost extends { totalNanos: bigint }> {
 
 /**
  * Wraps normalize and price so an implausible call comes out of normalize as `rejected`. A call's
- * cost is computed once, here, to check it, and handed to the price stage through a WeakMap keyed
- * by the call object, so each call is priced once and the ingest path is unchanged.
+ * cost is computed once, here, to check it, and handed to the price stage, which the ingest path
+ * calls right after normalize for the same call: the last call checked and its cost are kept for
+ * it (a WeakMap keyed by the call cost a hash lookup, and a hidden key, per call). A call priced
+ * without being the last one normalized is priced afresh.
  */
 export function plausibleStages<S extends GuardedStages<C>, C extends { totalNanos: bigint }>(stages: S, limits: PlausibilityLimits, now: () => Date): S {
-  const priced = new WeakMap<NormalizedCall, C | null>();
+  let lastCall: NormalizedCall | undefined;
+  let lastCost: C | null = null;
   const normalize = (span: DecodedSpan): NormalizeOutcome => {
     const outcome = stages.normalize(span);
     if (outcome.kind !== 'call') return outcome;
@@ -108,9 +111,10 @@ export function plausibleStages<S extends GuardedStages<C>, C extends { totalNan
     const cost = call.usage ? stages.price(call) : null;
     const over = cost ? costProblem('cost', cost.totalNanos, limits) : undefined;
     if (over) return rejected(call.spanId, over);
-    priced.set(call, cost);
+    lastCall = call;
+    lastCost = cost;
     return outcome;
   };
-  const price = (call: NormalizedCall): C | null => (priced.has(call) ? priced.get(call)! : stages.price(call));
+  const price = (call: NormalizedCall): C | null => (call === lastCall ? lastCost : stages.price(call));
   return { ...stages, normalize, price };
 }
