@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DecodedSpan } from '../otlp/decoded-span.js';
-import type { NormalizeOutcome, NormalizedCall } from './normalized-call.js';
+import type { NormalizeOutcome, NormalizedCall, Usage } from './normalized-call.js';
 import { rejected } from './outcomes.js';
 
 export const MAX_SPAN_AGE_DAYS = 2_900;
@@ -57,13 +57,22 @@ export function callProblem(call: NormalizedCall, limits: PlausibilityLimits, no
   const latest = nowMs + limits.max_clock_skew_minutes * 60_000;
   if (startMs < earliest) return `start time ${isoOf(startMs)} is older than limits.max_span_age_days (${limits.max_span_age_days})`;
   if (startMs > latest) return `start time ${isoOf(startMs)} is later than now plus limits.max_clock_skew_minutes (${limits.max_clock_skew_minutes})`;
-  for (const [column, key] of BUCKETS) {
-    const count = call.usage?.[key] ?? 0;
-    if (count > limits.max_tokens_per_call) return `${column} ${count} is over limits.max_tokens_per_call (${limits.max_tokens_per_call})`;
+  const u = call.usage;
+  // One comparison for the plausible case; the loop, with its lookups by key, only to name the bucket.
+  if (u && Math.max(u.inputTokens, u.cachedInputTokens, u.cacheWriteTokens, u.cacheWrite1hTokens, u.outputTokens, u.reasoningTokens) > limits.max_tokens_per_call) {
+    return tokensProblem(u, limits);
   }
   const unitProblem = unitLengthProblem(call, limits);
   if (unitProblem) return unitProblem;
   if (call.producerCostNanos !== null) return costProblem('producer cost', call.producerCostNanos, limits);
+  return undefined;
+}
+
+function tokensProblem(usage: Usage, limits: PlausibilityLimits): string | undefined {
+  for (const [column, key] of BUCKETS) {
+    const count = usage[key];
+    if (count > limits.max_tokens_per_call) return `${column} ${count} is over limits.max_tokens_per_call (${limits.max_tokens_per_call})`;
+  }
   return undefined;
 }
 
