@@ -31,6 +31,11 @@ export function callMs(call: Pick<NormalizedCall, 'startTimeUnixNano'>): number 
   return Number(call.startTimeUnixNano / 1_000_000n);
 }
 
+/** Empty cost buckets are common (no cache reads, no cache writes); their text needs no conversion. */
+function nanosText(nanos: bigint): string {
+  return nanos === 0n ? '0' : String(nanos);
+}
+
 /** `receivedAt` is the DateTime text of when the request came in, computed once per request. */
 export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedAt: string): CallRow {
   const usage = call.usage;
@@ -60,12 +65,12 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
     cache_write_1h_tokens: usage?.cacheWrite1hTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,
     reasoning_tokens: usage?.reasoningTokens ?? 0,
-    input_cost_nanos: String(cost?.inputNanos ?? 0n),
-    cached_input_cost_nanos: String(cost?.cachedInputNanos ?? 0n),
-    cache_write_cost_nanos: String(cost?.cacheWriteNanos ?? 0n),
-    output_cost_nanos: String(cost?.outputNanos ?? 0n),
-    cost_nanos: String(cost?.totalNanos ?? 0n),
-    producer_cost_nanos: call.producerCostNanos === null ? null : String(call.producerCostNanos),
+    input_cost_nanos: nanosText(cost?.inputNanos ?? 0n),
+    cached_input_cost_nanos: nanosText(cost?.cachedInputNanos ?? 0n),
+    cache_write_cost_nanos: nanosText(cost?.cacheWriteNanos ?? 0n),
+    output_cost_nanos: nanosText(cost?.outputNanos ?? 0n),
+    cost_nanos: nanosText(cost?.totalNanos ?? 0n),
+    producer_cost_nanos: call.producerCostNanos === null ? null : nanosText(call.producerCostNanos),
     priced: cost ? 1 : 0,
     metered: usage ? 1 : 0,
     estimated: call.estimated ? 1 : 0,
