@@ -13,17 +13,29 @@ export interface CostBreakdown {
 }
 
 const FEMTO_PER_NANO = 1_000_000n;
+const HALF_NANO = FEMTO_PER_NANO / 2n;
 
-/** tokens x femto-USD/token, rounded half-up to the nano: the one rounding step per bucket. */
+/**
+ * tokens x femto-USD/token, rounded half-up to the nano: the one rounding step per bucket. Most
+ * calls leave some buckets empty, which need no BigInt at all; a non-negative product (every
+ * catalog and override rate is) rounds half-up in one division, the same result as
+ * divRoundHalfUp's quotient, remainder and comparison.
+ */
 function bucket(tokens: number, rate: bigint): bigint {
-  return divRoundHalfUp(BigInt(tokens) * rate, FEMTO_PER_NANO);
+  if (tokens === 0) return 0n;
+  const femtos = BigInt(tokens) * rate;
+  return femtos >= 0n ? (femtos + HALF_NANO) / FEMTO_PER_NANO : divRoundHalfUp(femtos, FEMTO_PER_NANO);
 }
 
 /** True when the buckets nest as usage.ts defines them (never bill a token twice). */
 export function usageIsConsistent(u: Usage): boolean {
-  const counts = [u.inputTokens, u.cachedInputTokens, u.cacheWriteTokens, u.cacheWrite1hTokens, u.outputTokens, u.reasoningTokens];
-  if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
+  const countable = isCount(u.inputTokens) && isCount(u.cachedInputTokens) && isCount(u.cacheWriteTokens);
+  if (!countable || !isCount(u.cacheWrite1hTokens) || !isCount(u.outputTokens) || !isCount(u.reasoningTokens)) return false;
   return u.cachedInputTokens + u.cacheWriteTokens + u.cacheWrite1hTokens <= u.inputTokens && u.reasoningTokens <= u.outputTokens;
+}
+
+function isCount(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
 }
 
 export function computeCost(u: Usage, r: Rates): CostBreakdown {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/load-catalog.js';
+import { resolveModel } from '../match/resolve-model.js';
 import { formatUsd } from '../money/money.js';
 import { emptyUsage, type Usage } from '../usage.js';
 import { createPricer, type PriceRequest, type PriceResult } from './pricer.js';
@@ -157,5 +158,18 @@ describe('unpriced calls', () => {
     expect(price({ model: 'gpt-4o', usage: usage({ inputTokens: 10, cachedInputTokens: 11 }) })).toMatchObject({ priced: false, reason: 'invalid_usage' });
     expect(price({ model: 'gpt-4o', usage: usage({ outputTokens: 1, reasoningTokens: 2 }) })).toMatchObject({ priced: false, reason: 'invalid_usage' });
     expect(price({ model: 'gpt-4o', usage: usage({ inputTokens: 1.5 }) })).toMatchObject({ priced: false, reason: 'invalid_usage' });
+  });
+});
+
+describe('the resolution cache', () => {
+  it('keeps one model name on many hosts apart, past the hosts it remembers per name', () => {
+    const catalog = loadCatalog();
+    const cached = createPricer(catalog, { cacheSize: 2 });
+    const hosts = ['openai', 'azure.ai.openai', '', 'groq', 'x_ai', 'cohere', 'deepseek', 'mistral_ai', 'anthropic', 'gcp.gemini', 'self-hosted', 'openai'];
+    for (const round of [1, 2]) {
+      for (const model of ['gpt-4o', 'claude-sonnet-4-5', 'gemini-2.5-flash']) {
+        for (const provider of hosts) expect(cached.resolve(provider, model), `${provider} ${model} round ${round}`).toEqual(resolveModel(catalog, provider, model));
+      }
+    }
   });
 });

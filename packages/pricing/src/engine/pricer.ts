@@ -63,15 +63,24 @@ function pick(res: Resolution, at: number, clientId: string | undefined): { entr
   return version && res.entry ? { entry: res.entry, version } : undefined;
 }
 
-/** A pure pricer over one catalog; the only state is a bounded memo of name resolutions. */
+/** Hosts remembered per model name; a model seen on more is forgotten on all and starts again. */
+const MAX_PROVIDERS_PER_MODEL = 8;
+
+/**
+ * A pure pricer over one catalog; the only state is a bounded memo of name resolutions: up to
+ * 2 x cacheSize model names (LruCache), each with the hosts it was priced on. Keyed by the model,
+ * then the provider, rather than by the two joined: a joined key is a new string to build and
+ * hash on every call, where the decoder hands out the same model and provider strings each time.
+ */
 export function createPricer(catalog: Catalog, options: { cacheSize?: number } = {}): Pricer {
-  const cache = new LruCache<string, Resolution>(options.cacheSize ?? 10_000);
+  const cache = new LruCache<string, Map<string, Resolution>>(options.cacheSize ?? 10_000);
   const resolve = (provider: string, model: string): Resolution => {
-    const key = `${provider}\u0000${model}`;
-    let res = cache.get(key);
+    let byProvider = cache.get(model);
+    let res = byProvider?.get(provider);
     if (!res) {
       res = resolveModel(catalog, provider, model);
-      cache.set(key, res);
+      if (!byProvider || byProvider.size >= MAX_PROVIDERS_PER_MODEL) cache.set(model, (byProvider = new Map()));
+      byProvider.set(provider, res);
     }
     return res;
   };
@@ -85,7 +94,7 @@ export function createPricer(catalog: Catalog, options: { cacheSize?: number } =
     const band = bandFor(found.version, req.usage.inputTokens);
     const { rates, tier } = ratesFor(band, req.serviceTier ?? 'standard');
     const breakdown = computeCost(req.usage, rates);
-    return {
+    const result: PricedResult = {
       priced: true,
       priceKey: priceKey(found.entry, found.version),
       provider: found.entry.provider === '*' ? res.provider : found.entry.provider,
@@ -97,8 +106,9 @@ export function createPricer(catalog: Catalog, options: { cacheSize?: number } =
       breakdown,
       totalNanos: totalOf(breakdown),
       tier,
-      ...(band.aboveInputTokens > 0 ? { longContextAbove: band.aboveInputTokens } : {}),
     };
+    if (band.aboveInputTokens > 0) result.longContextAbove = band.aboveInputTokens;
+    return result;
   };
   return { price, resolve };
 }

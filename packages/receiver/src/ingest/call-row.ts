@@ -1,5 +1,5 @@
 import type { NormalizedCall } from '../normalize/index.js';
-import { dateTimeText } from '../rows/date-time-text.js';
+import { dateTimeTextOfMs } from '../rows/date-time-text.js';
 import type { CallRow } from '../rows/llm-call-row.js';
 
 /** What pricing decided for one call: the matched entry and its exact cost per bucket, or nothing. */
@@ -18,12 +18,22 @@ function clip(text: string): string {
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
 }
 
-/**
- * Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. Also
- * of a span not yet normalized: the already-stored check starts from those.
- */
+/** Start time to a UTC DateTime; the call's own timestamp is what prices and periods follow. */
 export function callDate(call: Pick<NormalizedCall, 'startTimeUnixNano'>): Date {
-  return new Date(Number(call.startTimeUnixNano / 1_000_000n));
+  return new Date(callMs(call));
+}
+
+/**
+ * The start in epoch milliseconds, which row timestamps are written from without a Date. Also
+ * of a span not yet normalized: the already-stored check and link rows start from those.
+ */
+export function callMs(call: Pick<NormalizedCall, 'startTimeUnixNano'>): number {
+  return Number(call.startTimeUnixNano / 1_000_000n);
+}
+
+/** Empty cost buckets are common (no cache reads, no cache writes); their text needs no conversion. */
+function nanosText(nanos: bigint): string {
+  return nanos === 0n ? '0' : String(nanos);
 }
 
 /** `receivedAt` is the DateTime text of when the request came in, computed once per request. */
@@ -31,7 +41,7 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
   const usage = call.usage;
   const a = call.attribution;
   return {
-    timestamp: dateTimeText(callDate(call)),
+    timestamp: dateTimeTextOfMs(callMs(call)),
     trace_id: call.traceId,
     span_id: call.spanId,
     parent_span_id: call.parentSpanId,
@@ -55,12 +65,12 @@ export function toCallRow(call: NormalizedCall, cost: CallCost | null, receivedA
     cache_write_1h_tokens: usage?.cacheWrite1hTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,
     reasoning_tokens: usage?.reasoningTokens ?? 0,
-    input_cost_nanos: String(cost?.inputNanos ?? 0n),
-    cached_input_cost_nanos: String(cost?.cachedInputNanos ?? 0n),
-    cache_write_cost_nanos: String(cost?.cacheWriteNanos ?? 0n),
-    output_cost_nanos: String(cost?.outputNanos ?? 0n),
-    cost_nanos: String(cost?.totalNanos ?? 0n),
-    producer_cost_nanos: call.producerCostNanos === null ? null : String(call.producerCostNanos),
+    input_cost_nanos: nanosText(cost?.inputNanos ?? 0n),
+    cached_input_cost_nanos: nanosText(cost?.cachedInputNanos ?? 0n),
+    cache_write_cost_nanos: nanosText(cost?.cacheWriteNanos ?? 0n),
+    output_cost_nanos: nanosText(cost?.outputNanos ?? 0n),
+    cost_nanos: nanosText(cost?.totalNanos ?? 0n),
+    producer_cost_nanos: call.producerCostNanos === null ? null : nanosText(call.producerCostNanos),
     priced: cost ? 1 : 0,
     metered: usage ? 1 : 0,
     estimated: call.estimated ? 1 : 0,

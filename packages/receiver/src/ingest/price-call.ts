@@ -1,4 +1,4 @@
-import type { Pricer, ServiceTier, Usage } from '@tokenledger/pricing';
+import type { PriceRequest, Pricer, ServiceTier, Usage } from '@tokenledger/pricing';
 import type { NormalizedCall } from '../normalize/index.js';
 import type { CallCost } from './call-row.js';
 import { callDate } from './call-row.js';
@@ -22,30 +22,27 @@ export interface PriceInput {
  * price of its own.
  */
 export function priceUsage(pricer: Pricer, input: PriceInput): CallCost | null {
-  const serviceTier = TIERS.has(input.serviceTier) ? (input.serviceTier as ServiceTier) : undefined;
-  for (const model of [input.responseModel, input.requestModel]) {
-    if (!model) continue;
-    const result = pricer.price({
-      provider: input.provider,
-      model,
-      usage: input.usage,
-      at: input.at,
-      ...(serviceTier ? { serviceTier } : {}),
-      ...(input.clientId ? { clientId: input.clientId } : {}),
-    });
-    if (result.priced) {
-      const b = result.breakdown;
-      return {
-        priceKey: result.priceKey,
-        inputNanos: b.inputNanos,
-        cachedInputNanos: b.cachedInputNanos,
-        cacheWriteNanos: b.cacheWriteNanos,
-        outputNanos: b.outputNanos,
-        totalNanos: result.totalNanos,
-      };
-    }
-  }
-  return null;
+  // One request for both tries, its optional fields set only when present (as the pricer expects).
+  const request: PriceRequest = { provider: input.provider, model: '', usage: input.usage, at: input.at };
+  if (TIERS.has(input.serviceTier)) request.serviceTier = input.serviceTier as ServiceTier;
+  if (input.clientId) request.clientId = input.clientId;
+  return priceModel(pricer, request, input.responseModel) ?? priceModel(pricer, request, input.requestModel);
+}
+
+function priceModel(pricer: Pricer, request: PriceRequest, model: string): CallCost | null {
+  if (!model) return null;
+  request.model = model;
+  const result = pricer.price(request);
+  if (!result.priced) return null;
+  const b = result.breakdown;
+  return {
+    priceKey: result.priceKey,
+    inputNanos: b.inputNanos,
+    cachedInputNanos: b.cachedInputNanos,
+    cacheWriteNanos: b.cacheWriteNanos,
+    outputNanos: b.outputNanos,
+    totalNanos: result.totalNanos,
+  };
 }
 
 /** The ingest stage: prices a normalized call; unmetered calls have nothing to price. */

@@ -1,6 +1,7 @@
 import type { DecodedSpan } from '../otlp/decoded-span.js';
-import { dateTimeText } from '../rows/date-time-text.js';
+import { dateTimeTextOfMs } from '../rows/date-time-text.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
+import { callMs } from './call-row.js';
 
 const MAX_TEXT = 512;
 
@@ -20,6 +21,6 @@ export function toLinkRow(span: DecodedSpan, client: readonly [string, string], 
 
 /** DateTime('UTC') holds 1970..2105; a span clock outside it (0, garbage) is filed at receipt. */
 function startText(span: DecodedSpan, receivedAt: string): string {
-  const ms = Number(span.startTimeUnixNano / 1_000_000n);
-  return ms > 0 && ms < 4_291_747_200_000 ? dateTimeText(new Date(ms)) : receivedAt;
+  const ms = callMs(span);
+  return ms > 0 && ms < 4_291_747_200_000 ? dateTimeTextOfMs(ms) : receivedAt;
 }

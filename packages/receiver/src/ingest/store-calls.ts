@@ -1,12 +1,12 @@
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { DecodedSpan } from '../otlp/decoded-span.js';
-import { dateTimeText } from '../rows/date-time-text.js';
+import { dateTimeTextOfMs } from '../rows/date-time-text.js';
 import { callKey, type CallRow } from '../rows/llm-call-row.js';
 import type { SpanLinkRow } from '../rows/span-link-row.js';
 import { insertCallLines, storedKeys } from '../store/llm-calls.js';
 import { insertLinks } from '../store/span-links.js';
 import type { AheadCheck } from './batch-writer.js';
-import { callDate } from './call-row.js';
+import { callMs } from './call-row.js';
 import { isSpanLink, type IngestRow } from './ingest-row.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from './pending-calls.js';
 
@@ -61,7 +61,7 @@ function dropRepeats(candidates: readonly PendingCall[], candidateKeys: readonly
  * started since `epoch` (see AheadCheck), so the answer is still what the store holds.
  */
 export function checkAhead(client: StoreClient, spans: readonly Pick<DecodedSpan, 'traceId' | 'spanId' | 'startTimeUnixNano'>[], epoch: number): AheadCheck<IngestRow, PreparedBatch> {
-  const keys = spans.map((s) => ({ trace_id: s.traceId, span_id: s.spanId, timestamp: dateTimeText(callDate(s)) }));
+  const keys = spans.map((s) => ({ trace_id: s.traceId, span_id: s.spanId, timestamp: dateTimeTextOfMs(callMs(s)) }));
   const stored = storedKeys(client, keys);
   stored.catch(() => undefined); // awaited by prepare when the writer uses this check
   const checked = new Set(keys.map(callKey));

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DecodedSpan } from '../otlp/decoded-span.js';
-import type { NormalizeOutcome, NormalizedCall } from './normalized-call.js';
+import type { NormalizeOutcome, NormalizedCall, Usage } from './normalized-call.js';
 import { rejected } from './outcomes.js';
 
 export const MAX_SPAN_AGE_DAYS = 2_900;
@@ -57,13 +57,22 @@ export function callProblem(call: NormalizedCall, limits: PlausibilityLimits, no
   const latest = nowMs + limits.max_clock_skew_minutes * 60_000;
   if (startMs < earliest) return `start time ${isoOf(startMs)} is older than limits.max_span_age_days (${limits.max_span_age_days})`;
   if (startMs > latest) return `start time ${isoOf(startMs)} is later than now plus limits.max_clock_skew_minutes (${limits.max_clock_skew_minutes})`;
-  for (const [column, key] of BUCKETS) {
-    const count = call.usage?.[key] ?? 0;
-    if (count > limits.max_tokens_per_call) return `${column} ${count} is over limits.max_tokens_per_call (${limits.max_tokens_per_call})`;
+  const u = call.usage;
+  // One comparison for the plausible case; the loop, with its lookups by key, only to name the bucket.
+  if (u && Math.max(u.inputTokens, u.cachedInputTokens, u.cacheWriteTokens, u.cacheWrite1hTokens, u.outputTokens, u.reasoningTokens) > limits.max_tokens_per_call) {
+    return tokensProblem(u, limits);
   }
   const unitProblem = unitLengthProblem(call, limits);
   if (unitProblem) return unitProblem;
   if (call.producerCostNanos !== null) return costProblem('producer cost', call.producerCostNanos, limits);
+  return undefined;
+}
+
+function tokensProblem(usage: Usage, limits: PlausibilityLimits): string | undefined {
+  for (const [column, key] of BUCKETS) {
+    const count = usage[key];
+    if (count > limits.max_tokens_per_call) return `${column} ${count} is over limits.max_tokens_per_call (${limits.max_tokens_per_call})`;
+  }
   return undefined;
 }
 
@@ -94,11 +103,14 @@ export interface GuardedStages<Cost extends { totalNanos: bigint }> {
 
 /**
  * Wraps normalize and price so an implausible call comes out of normalize as `rejected`. A call's
- * cost is computed once, here, to check it, and handed to the price stage through a WeakMap keyed
- * by the call object, so each call is priced once and the ingest path is unchanged.
+ * cost is computed once, here, to check it, and handed to the price stage, which the ingest path
+ * calls right after normalize for the same call: the last call checked and its cost are kept for
+ * it (a WeakMap keyed by the call cost a hash lookup, and a hidden key, per call). A call priced
+ * without being the last one normalized is priced afresh.
  */
 export function plausibleStages<S extends GuardedStages<C>, C extends { totalNanos: bigint }>(stages: S, limits: PlausibilityLimits, now: () => Date): S {
-  const priced = new WeakMap<NormalizedCall, C | null>();
+  let lastCall: NormalizedCall | undefined;
+  let lastCost: C | null = null;
   const normalize = (span: DecodedSpan): NormalizeOutcome => {
     const outcome = stages.normalize(span);
     if (outcome.kind !== 'call') return outcome;
@@ -108,9 +120,10 @@ export function plausibleStages<S extends GuardedStages<C>, C extends { totalNan
     const cost = call.usage ? stages.price(call) : null;
     const over = cost ? costProblem('cost', cost.totalNanos, limits) : undefined;
     if (over) return rejected(call.spanId, over);
-    priced.set(call, cost);
+    lastCall = call;
+    lastCost = cost;
     return outcome;
   };
-  const price = (call: NormalizedCall): C | null => (priced.has(call) ? priced.get(call)! : stages.price(call));
+  const price = (call: NormalizedCall): C | null => (call === lastCall ? lastCost : stages.price(call));
   return { ...stages, normalize, price };
 }

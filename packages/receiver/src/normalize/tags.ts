@@ -21,9 +21,12 @@ export function collectTags(attributes: Attributes): Map<string, string> | undef
 
 /** Resource tags overridden by span tags of the same name; sorted by name so equal input stores equal rows. */
 export function sortedTags(resource: ReadonlyMap<string, string>, span: ReadonlyMap<string, string> | undefined): Array<[string, string]> {
-  const merged = span === undefined ? resource : new Map([...resource, ...span]);
+  // Tags on the span alone are the usual case: no merged map to build, no copy to cut.
+  const merged = span === undefined ? resource : resource.size === 0 ? span : new Map([...resource, ...span]);
   if (merged.size === 0) return [];
-  return [...merged].sort(byName).slice(0, MAX_TAGS);
+  const tags = [...merged];
+  if (tags.length > 1) tags.sort(byName);
+  return tags.length > MAX_TAGS ? tags.slice(0, MAX_TAGS) : tags;
 }
 
 function byName(a: [string, string], b: [string, string]): number {

@@ -48,6 +48,19 @@ export class ProtoReader {
 
   /** A varint's low 32 bits, unsigned. Enums and int32 are sign-extended to 10 bytes; `| 0` them. */
   uint32(): number {
+    // Tags, enums and small counts are one byte: they skip the loop's bookkeeping.
+    const p = this.pos;
+    if (p < this.limit) {
+      const byte = this.bytes[p]!;
+      if (byte < 0x80) {
+        this.pos = p + 1;
+        return byte;
+      }
+    }
+    return this.uint32Long();
+  }
+
+  private uint32Long(): number {
     const b = this.bytes;
     let p = this.pos;
     let value = 0;
@@ -124,6 +137,19 @@ export class ProtoReader {
 
   /** Reads a length prefix and returns the end offset of the payload, checked against `limit`. */
   lengthEnd(): number {
+    // Keys, values and most attribute messages are under 128 bytes long: a one-byte length.
+    const p = this.pos;
+    if (p < this.limit) {
+      const len = this.bytes[p]!;
+      if (len < 0x80) {
+        this.pos = p + 1;
+        return this.checkedEnd(len);
+      }
+    }
+    return this.checkedEnd(this.lengthLong());
+  }
+
+  private lengthLong(): number {
     const b = this.bytes;
     let len = 0;
     // Lengths are at most 2^31 - 1, so at most 5 varint bytes; anything longer is not a length.
@@ -134,6 +160,10 @@ export class ProtoReader {
       if (byte < 0x80) break;
       if (i === 4) throw this.error('length varint longer than 5 bytes');
     }
+    return len;
+  }
+
+  private checkedEnd(len: number): number {
     if (len > this.limit - this.pos) throw this.error(`length ${len} past the end of the message`);
     return this.pos + len;
   }
