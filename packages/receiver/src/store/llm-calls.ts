@@ -20,12 +20,13 @@ export async function insertCallLines(client: StoreClient, lines: Uint8Array): P
 }
 
 /**
- * The keys of `rows` that are already stored. The keys travel as external data, which 18.16 does
- * not narrow by the sorting key, so the check reads the days' keys: PREWHERE on span_key (the
- * span id's 64-bit hash, migration 0019; implied by the WHERE, so the answer is the same) reads
- * 8 bytes a row and trace_id and span_id only where a hash matched, 2x faster than PREWHERE on
- * span_id and 5x faster than neither on a 5-million-row day (docs/benchmarks.md). Used to drop
- * exporter retries and Collector replays before they reach the rollup. On a cluster it reads every replica (fresh-reads.ts): a re-send may arrive through
+ * The keys of `rows` that are already stored. The keys travel as external data and the sorting
+ * key starts (day, trace_id, span_id), so the check reads only granules that may hold one of
+ * them: at most one per key, which for random ids in a busy day is most of the day. PREWHERE on
+ * span_id (implied by the WHERE, so the answer is the same) reads that column alone first and
+ * trace_id only where a span_id matched: a third of the bytes, measured on a 5-million-row day
+ * (docs/benchmarks.md). Used to drop exporter retries and Collector replays before they reach the
+ * rollup. On a cluster it reads every replica (fresh-reads.ts): a re-send may arrive through
  * another receiver before replication copied the first one's insert.
  */
 export async function storedKeys(client: StoreClient, rows: readonly Pick<CallRow, 'trace_id' | 'span_id' | 'timestamp'>[]): Promise<Set<string>> {
@@ -33,7 +34,7 @@ export async function storedKeys(client: StoreClient, rows: readonly Pick<CallRo
   const days = [...new Set(rows.map((r) => r.timestamp.slice(0, 10)))];
   const source = freshSource(client, LLM_CALLS);
   const found = await client.queryWithTable<{ trace_id: string; span_id: string }>(
-    `SELECT DISTINCT trace_id, span_id FROM ${source.from} PREWHERE span_key IN (SELECT sipHash64(s) FROM batch_keys) WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)${source.settings}`,
+    `SELECT DISTINCT trace_id, span_id FROM ${source.from} PREWHERE span_id IN (SELECT s FROM batch_keys) WHERE toDate(timestamp) IN (${days.map((d) => `toDate(${quoteString(d)})`).join(', ')}) AND (trace_id, span_id) IN (SELECT t, s FROM batch_keys)${source.settings}`,
     { name: 'batch_keys', structure: 't String, s String', rows: rows.map((r) => [r.trace_id, r.span_id]) },
   );
   return new Set(found.map(callKey));
