@@ -220,6 +220,28 @@ describe('replaying the journal', () => {
     expect(priced).toBeGreaterThan(0n);
   });
 
+  it('stores an answered request itself once ClickHouse takes inserts again, without waiting for the replay', async () => {
+    let failures = 2;
+    const flaky = storeWriter(store, async (b) => {
+      if (failures-- > 0) throw new StoreUnavailableError('a replica is restarting');
+      await insertPrepared(store, b);
+    });
+    const journal = new JournaledWriter(store, flaky, { minInFlight: 0.001, receiver: 'r-flaky', now: () => minutesAgo(2) });
+    const [warm, answered] = protobufRequests(2, 3).map((b) => request(b, minutesAgo(2)));
+    const write = ({ body, rows }: { body: Uint8Array; rows: IngestRow[] }) => {
+      const arrived = performance.now();
+      return journal.write(rows, undefined, arrived, journal.begin(sentAs(body), minutesAgo(2), arrived, rows.length));
+    };
+    await expect(write(warm!)).rejects.toThrow(StoreUnavailableError); // not journaled: its sender retries
+    await write(answered!); // answered from the journal; the first insert of its rows fails too
+    await journal.visible();
+    expect(failures).toBe(-1);
+    expect(await storedOf(answered!.body)).toBe(3);
+    await journal.close();
+    await flaky.close();
+    expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal_drained WHERE written_at = '2026-11-20 11:58:00'`)).toBe(1);
+  });
+
   it('stores once a request re-sent through other receivers right after its answer came from the journal', async () => {
     const slow = storeWriter(store, async (b) => {
       await sleep(300);

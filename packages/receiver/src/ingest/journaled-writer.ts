@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { OtlpFormat } from '../otlp/export-response.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
@@ -67,6 +68,9 @@ export interface JournalTicket {
   appended: Promise<void> | null;
 }
 
+/** Waits between the attempts of storeAnswered: ~30 s in all. */
+const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
+
 /** Where the records pile up at most, if ClickHouse refuses them a while (lost ones only cost a replay). */
 const MAX_KEPT_MARKS = 10_000;
 
@@ -82,6 +86,7 @@ export class JournaledWriter {
   private readonly lookups: JournalLookups;
   /** Reads waiting for what was answered to be in llm_calls: nothing waits for a batch meanwhile. */
   private reading = 0;
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly store: StoreClient,
@@ -145,18 +150,35 @@ export class JournaledWriter {
       this.track(this.recording, appended.then(() => this.mark(entry, 'stored'), () => undefined));
       return Promise.resolve(); // nothing of it is billed
     }
-    const own = { at: entry.written_at.getTime() / 1000, receiver: entry.receiver };
-    const stored = this.lookups.yields(entry.batch_id, own, this.reading === 0).then(async (yields) => {
-      if (yields) return 'elsewhere' as const;
-      await this.writer.write(rows, undefined, { deferred: this.reading === 0 });
-    });
+    const stored = this.storeAnswered(entry, rows);
     this.track(this.unstored, stored.catch(() => undefined));
     this.track(this.recording, Promise.allSettled([appended, stored]).then(([j, s]) => j.status === 'fulfilled' && this.recordDrained(entry, s)));
-    // The first of: the journal row written, or the insert settled (its failure answers when it comes first).
-    return new Promise<void>((resolve, reject) => {
-      stored.then(() => resolve(), reject);
-      appended.then(resolve, () => undefined);
-    });
+    // The answer is the journal row's: once it failed the sender must retry, whatever the insert
+    // does (it may still store the rows; the retry then finds them stored).
+    return appended;
+  }
+
+  /**
+   * Stores the rows of a request answered from the journal, unless another receiver's entry has
+   * them ('elsewhere'). Its sender will not retry, so this does, lookup and insert, while the
+   * failure may pass (ClickHouse down, a replica restarting, the queue full), for
+   * up to ~30 s: well before the replay would take the entry (a minute), so the calls reach
+   * llm_calls as soon as ClickHouse takes them again. Past that, or once closing (after one more
+   * attempt), the entry is left to the replay.
+   */
+  private async storeAnswered(entry: JournalEntry, rows: IngestRow[]): Promise<'elsewhere' | undefined> {
+    const own = { at: entry.written_at.getTime() / 1000, receiver: entry.receiver };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (await this.lookups.yields(entry.batch_id, own, this.reading === 0)) return 'elsewhere';
+        await this.writer.write(rows, undefined, { deferred: this.reading === 0 });
+        return undefined;
+      } catch (err) {
+        if (err instanceof RowsRejectedError || this.closing.signal.aborted || attempt === RETRY_DELAYS_MS.length) throw err;
+        // Closing cuts the wait short: one more attempt, then the replay.
+        await sleep(RETRY_DELAYS_MS[attempt]!, undefined, { signal: this.closing.signal }).catch(() => undefined);
+      }
+    }
   }
 
   /**
@@ -211,6 +233,7 @@ export class JournaledWriter {
   /** Stores what was answered and writes the drained records; call before the batch writer closes. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing.abort();
     this.reading++; // from now on no write waits for a batch
     this.lookups.ask();
     this.writer.flush();

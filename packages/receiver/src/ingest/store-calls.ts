@@ -29,7 +29,7 @@ export async function prepareIngestRows(client: StoreClient, rows: readonly Inge
   return dropRepeats(calls, calls.map(callKey), links, await storedKeys(client, calls), unconfirmed);
 }
 
-export function splitRows(rows: readonly IngestRow[]): { calls: PendingCall[]; links: SpanLinkRow[] } {
+function splitRows(rows: readonly IngestRow[]): { calls: PendingCall[]; links: SpanLinkRow[] } {
   const calls: PendingCall[] = [];
   const links: SpanLinkRow[] = [];
   for (const row of rows) {
