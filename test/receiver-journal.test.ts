@@ -9,6 +9,7 @@ import { workClaimer } from '../packages/receiver/src/coordination/work-claims.j
 import { BatchWriter } from '../packages/receiver/src/ingest/batch-writer.js';
 import type { IngestRow } from '../packages/receiver/src/ingest/ingest-row.js';
 import { journalRows, replayJournal } from '../packages/receiver/src/ingest/journal-replay.js';
+import { JournalLookups } from '../packages/receiver/src/ingest/journal-lookups.js';
 import { JournaledWriter, type RequestBody } from '../packages/receiver/src/ingest/journaled-writer.js';
 import { pendingCalls, pendingCallsTsv, type PendingCall } from '../packages/receiver/src/ingest/pending-calls.js';
 import { combinePrepared, insertPrepared, prepareIngestRows, type PreparedBatch } from '../packages/receiver/src/ingest/store-calls.js';
@@ -61,6 +62,10 @@ describe('the write-ahead journal with the real receiver', () => {
     const entries = await count(r.db, `SELECT count() AS n FROM ${db}.ingest_journal`);
     expect(entries).toBeGreaterThanOrEqual(12);
     expect(entries).toBeLessThanOrEqual(23);
+    // Sent plain, kept gzip: a ninth of the bytes for ClickHouse to write and merge.
+    const kept = await r.db.queryRows<{ gzip: string; bytes: string }>(`SELECT countIf(position(entry, ' otlp:protobuf+gzip ') > 0) AS gzip, sum(length(entry)) AS bytes FROM ${db}.ingest_journal`);
+    expect(Number(kept[0]!.gzip)).toBe(entries);
+    expect(Number(kept[0]!.bytes)).toBeLessThan((bodies[0]!.byteLength * entries) / 3);
     // Reads through the receiver wait for what it acknowledged to be in llm_calls.
     const usage = (await (await fetch(`${r.url}/api/v1/usage?from=2020-01-01&to=2100-01-01&group_by=client`)).json()) as { rows: { calls: number }[] };
     expect(usage.rows.reduce((n, row) => n + row.calls, 0)).toBe(1_200);
@@ -272,5 +277,22 @@ describe('replaying the journal', () => {
     // every copy has the id of the request's content, so the first entry's record covers them all.
     expect(await count(db, `SELECT count() AS n FROM ${db.name}.ingest_journal WHERE batch_id NOT IN (SELECT batch_id FROM ${db.name}.ingest_journal_drained)`)).toBe(0);
     expect(await replay(new Date(now.getTime() + 1_200_000), 'd')).toMatchObject({ ran: true, stored: 0 });
+  });
+
+  it('asks about gathered lookups in one query, at once when their rows would fill a batch', async () => {
+    const journaled = sentAs(protobufRequests(1, 2)[0]!);
+    await appendJournal(store, { batch_id: 'other-first', receiver: 'a', written_at: new Date(Date.now() - 60_000), content: { kind: 'request', format: 'protobuf', encoding: 'identity', received_at_ms: 0, bytes: journaled.sent } });
+    let queries = 0;
+    const counting: StoreClient = { ...store, queryRows: (query) => (queries++, store.queryRows(query)) };
+    const lookups = new JournalLookups(counting, () => new Date(), (rows) => rows >= 5_000);
+    const own = { at: Math.floor(Date.now() / 1000), receiver: 'b' };
+    // Would wait a minute, but 2,000 + 2,000 + 1,000 rows fill a batch: asked with the third, once.
+    const answers = Promise.all([lookups.yields('other-first', own, 60_000, 2_000), lookups.yields('new-one', own, 60_000, 2_000), lookups.yields('new-two', own, 60_000, 1_000)]);
+    expect(await answers).toEqual([true, false, false]);
+    expect(queries).toBe(1);
+    // A lookup that may not wait goes at the next turn, with the ones waiting beside it.
+    const later = lookups.yields('other-first', null, 60_000, 10);
+    expect(await Promise.all([later, lookups.yields('new-three', null, 0)])).toEqual([true, false]);
+    expect(queries).toBe(2);
   });
 });

@@ -12,6 +12,7 @@ export type OwnEntry = Pick<EntryStamp, 'at' | 'receiver'>;
 interface Lookup {
   id: string;
   own: OwnEntry | null;
+  rows: number;
   resolve(yields: boolean): void;
   reject(err: unknown): void;
 }
@@ -29,26 +30,40 @@ export function yieldsTo(own: OwnEntry | null, others: readonly EntryStamp[]): b
 /**
  * Whether a request is stored by another receiver's journal entry (journaled-writer.ts), asked of
  * ClickHouse for many requests at once: a query costs about as much CPU as a journal row, so one
- * per request would add a third to ClickHouse's work. A lookup that may wait (its request was
- * answered from the journal already, and its rows wait for a batch anyway) gathers others for up
- * to `waitMs`; one that may not goes at the next turn of the event loop with whatever else asked.
+ * per request would add a third to ClickHouse's work. A lookup that may wait (its rows wait for a
+ * batch anyway) gathers others for up to its `waitMs`; one that may not goes at the next turn of
+ * the event loop with whatever else asked.
  */
 export class JournalLookups {
   private queued: Lookup[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** performance.now() when the timer fires. */
+  private due = 0;
   private soon = false;
+  /** Rows of the requests queued. */
+  private queuedRows = 0;
 
+  /** `enough(rows)`: the queued requests' rows are reason to ask now. */
   constructor(
     private readonly store: StoreClient,
     private readonly now: () => Date,
-    private readonly waitMs = 100,
+    private readonly enough: (rows: number) => boolean = () => false,
   ) {}
 
-  yields(id: string, own: OwnEntry | null, mayWait: boolean): Promise<boolean> {
+  /**
+   * Whether the request of content `id` (with `rows` rows) is another receiver's to store; asked
+   * within `waitMs` (0: at the next turn of the event loop).
+   */
+  yields(id: string, own: OwnEntry | null, waitMs: number, rows = 0): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.queued.push({ id, own, resolve, reject });
-      if (!mayWait || this.queued.length >= MAX_IDS) this.askSoon();
-      else this.timer ??= setTimeout(() => this.ask(), this.waitMs);
+      this.queued.push({ id, own, rows, resolve, reject });
+      this.queuedRows += rows;
+      if (waitMs <= 0 || this.queued.length >= MAX_IDS || this.enough(this.queuedRows)) return this.askSoon();
+      const due = performance.now() + waitMs;
+      if (this.timer && this.due <= due) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.due = due;
+      this.timer = setTimeout(() => this.ask(), waitMs);
     });
   }
 
@@ -56,6 +71,7 @@ export class JournalLookups {
   ask(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.queuedRows = 0;
     for (let asked = this.queued.splice(0, MAX_IDS); asked.length > 0; asked = this.queued.splice(0, MAX_IDS)) this.askOf(asked);
   }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { OtlpFormat } from '../otlp/export-response.js';
 import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
@@ -51,6 +53,20 @@ function contentId(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
+const gzipAsync = promisify(gzip);
+
+/**
+ * The body as the journal keeps it: gzip, compressed here (level 1, off the event loop) when the
+ * exporter sent it plain. OTLP bodies shrink about ninefold, and ClickHouse writes each entry once
+ * and merges it several times over while parts of one row each pile up: uncompressed bodies made
+ * the journal's merges the largest part of ClickHouse's work at one request in flight
+ * (docs/benchmarks.md, stop 25).
+ */
+async function keptContent(content: JournalEntry['content']): Promise<JournalEntry['content']> {
+  if (content.kind !== 'request' || content.encoding === 'gzip') return content;
+  return { ...content, encoding: 'gzip', bytes: await gzipAsync(content.bytes, { level: 1, chunkSize: 128 * 1024 }) };
+}
+
 /** A request's body as the exporter sent it (`sent`, in `encoding`) and decompressed (`bytes`). */
 export interface RequestBody {
   format: OtlpFormat;
@@ -67,6 +83,15 @@ export interface JournalTicket {
   entry: JournalEntry;
   appended: Promise<void> | null;
 }
+
+/**
+ * How long a lookup may wait for others to share its query (journal-lookups.ts): a request answered
+ * from the journal, whose rows linger for a batch anyway (500 ms), and one whose sender waits while
+ * the batch writer is busy (its rows would wait for the running insert): one query per batch,
+ * not one per request.
+ */
+const ANSWERED_LOOKUP_WAIT_MS = 400;
+const BUSY_LOOKUP_WAIT_MS = 50;
 
 /** Waits between the attempts of storeAnswered: ~30 s in all. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
@@ -95,7 +120,9 @@ export class JournaledWriter {
   ) {
     this.timer = setInterval(() => void this.flushMarks(), policy.markEveryMs ?? 1_000);
     this.timer.unref();
-    this.lookups = new JournalLookups(store, policy.now);
+    // Gathered lookups go once their rows would fill the next batch: a burst of more would leave
+    // the queue past one batch and turn the journal off for the requests that follow.
+    this.lookups = new JournalLookups(store, policy.now, (rows) => !writer.fitsNextBatch(rows));
   }
 
   get full(): boolean {
@@ -124,7 +151,10 @@ export class JournaledWriter {
     // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
     // add to its work, and the senders had better wait for the inserts.
     if (!this.engaged(receivedAt) || !this.writer.accepts(spans) || !this.writer.fitsNextBatch(spans)) return { entry, appended: null };
-    const appended = appendJournal(this.store, entry).then(() => this.policy.onJournaled?.(entry));
+    const appended = keptContent(entry.content).then(async (content) => {
+      await appendJournal(this.store, { ...entry, content });
+      this.policy.onJournaled?.(entry);
+    });
     appended.catch(() => undefined); // awaited by write; a request that fails before it is replayed from its entry
     return { entry, appended };
   }
@@ -145,7 +175,7 @@ export class JournaledWriter {
   private answer(rows: IngestRow[], ahead: AheadCheck<IngestRow, unknown> | undefined, ticket: JournalTicket | undefined): Promise<void> {
     if (!ticket) return this.writer.write(rows, ahead);
     const { entry, appended } = ticket;
-    if (!appended) return this.lookups.yields(entry.batch_id, null, false).then((yields) => (yields ? undefined : this.writer.write(rows, ahead)));
+    if (!appended) return this.lookups.yields(entry.batch_id, null, this.writer.idle ? 0 : BUSY_LOOKUP_WAIT_MS).then((yields) => (yields ? undefined : this.writer.write(rows, ahead)));
     if (rows.length === 0) {
       this.track(this.recording, appended.then(() => this.mark(entry, 'stored'), () => undefined));
       return Promise.resolve(); // nothing of it is billed
@@ -170,7 +200,7 @@ export class JournaledWriter {
     const own = { at: entry.written_at.getTime() / 1000, receiver: entry.receiver };
     for (let attempt = 0; ; attempt++) {
       try {
-        if (await this.lookups.yields(entry.batch_id, own, this.reading === 0)) return 'elsewhere';
+        if (await this.lookups.yields(entry.batch_id, own, this.reading === 0 ? ANSWERED_LOOKUP_WAIT_MS : 0, rows.length)) return 'elsewhere';
         await this.writer.write(rows, undefined, { deferred: this.reading === 0 });
         return undefined;
       } catch (err) {
