@@ -11,8 +11,9 @@ import type { DecodedSpan } from '../otlp/decoded-span.js';
 import {
   decodeTraces,
   encodeExportResponse,
+  contentEncodingOf,
+  decodeContentEncoding,
   encodeStatus,
-  gunzipLimited,
   UnsupportedMediaTypeError,
   type DecodeLimits,
   type OtlpFormat,
@@ -65,9 +66,8 @@ function reply(c: Context, format: OtlpFormat, status: number, body: Uint8Array 
 /** The request's body as sent and decompressed, and what it decodes to. */
 async function decode(c: Context, format: OtlpFormat, deps: OtlpRouteDeps) {
   const sent = await readBodyLimited(c.req.raw, deps.limits.maxBodyBytes, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
-  const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'gzip' && encoding !== 'identity') throw new UnsupportedMediaTypeError(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
-  const bytes = encoding === 'gzip' ? await gunzipLimited(sent, deps.limits.maxDecompressedBytes) : sent;
+  const encoding = contentEncodingOf(c.req.header('content-encoding'));
+  const bytes = await decodeContentEncoding(sent, encoding, deps.limits.maxDecompressedBytes);
   return { body: { format, encoding, sent, bytes } satisfies RequestBody, decoded: decodeTraces(bytes, format, deps.limits) };
 }
 

@@ -15,4 +15,4 @@ export {
   type OtlpFormat,
   type RpcStatus,
 } from './export-response.js';
-export { decodeContentEncoding, gunzipLimited } from './request-body.js';
+export { contentEncodingOf, decodeContentEncoding, gunzipLimited } from './request-body.js';

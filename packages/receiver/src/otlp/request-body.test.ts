@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError, PayloadTooLargeError, UnsupportedMediaTypeError } from './otlp-errors.js';
-import { decodeContentEncoding, gunzipLimited } from './request-body.js';
+import { contentEncodingOf, decodeContentEncoding, gunzipLimited } from './request-body.js';
 
 const MiB = 1024 * 1024;
 
@@ -39,7 +39,9 @@ describe('decodeContentEncoding', () => {
     expect(await decodeContentEncoding(body, undefined, 10)).toBe(body);
     expect(await decodeContentEncoding(body, 'identity', 10)).toBe(body);
     expect(Buffer.from(await decodeContentEncoding(gzipSync(body), 'GZIP', 10))).toEqual(body);
+    expect(Buffer.from(await decodeContentEncoding(gzipSync(body), ' x-gzip', 10))).toEqual(body);
     await expect(decodeContentEncoding(body, 'br', 10)).rejects.toThrow(UnsupportedMediaTypeError);
+    expect(() => contentEncodingOf('gzip, br')).toThrow(UnsupportedMediaTypeError);
     await expect(decodeContentEncoding(body, 'identity', 2)).rejects.toThrow(PayloadTooLargeError);
   });
 });

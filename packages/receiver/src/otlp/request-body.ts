@@ -34,15 +34,20 @@ export function gunzipLimited(bytes: Uint8Array, maxBytes: number): Promise<Uint
 }
 
 /**
- * Undoes the request's Content-Encoding. The OTLP spec requires servers to accept none and gzip
- * ("Protocol Details"); `identity` is HTTP's name for none (RFC 9110 §8.4.1). Anything else is 415.
+ * The request's Content-Encoding. The OTLP spec requires servers to accept none and gzip
+ * ("Protocol Details"); `identity` is HTTP's name for none (RFC 9110 §8.4.1), `x-gzip` an old
+ * name of gzip (§8.4.1.3). Anything else is 415.
  */
-export async function decodeContentEncoding(bytes: Uint8Array, contentEncoding: string | undefined, maxBytes: number): Promise<Uint8Array> {
+export function contentEncodingOf(contentEncoding: string | undefined): 'gzip' | 'identity' {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipLimited(bytes, maxBytes);
-  if (encoding !== '' && encoding !== 'identity') {
-    throw new UnsupportedMediaTypeError(`unsupported Content-Encoding "${contentEncoding}"; use gzip or none`);
-  }
+  if (encoding === 'gzip' || encoding === 'x-gzip') return 'gzip';
+  if (encoding === '' || encoding === 'identity') return 'identity';
+  throw new UnsupportedMediaTypeError(`unsupported Content-Encoding "${contentEncoding}"; use gzip or none`);
+}
+
+/** Undoes the request's Content-Encoding (contentEncodingOf), to at most `maxBytes`. */
+export async function decodeContentEncoding(bytes: Uint8Array, contentEncoding: string | undefined, maxBytes: number): Promise<Uint8Array> {
+  if (contentEncodingOf(contentEncoding) === 'gzip') return gunzipLimited(bytes, maxBytes);
   if (bytes.length > maxBytes) throw new PayloadTooLargeError(`body of ${bytes.length} bytes is over the ${maxBytes}-byte limit`);
   return bytes;
 }
