@@ -40,8 +40,6 @@ export class JournalLookups {
   /** performance.now() when the timer fires. */
   private due = 0;
   private soon = false;
-  /** Rows of the requests queued. */
-  private queuedRows = 0;
 
   /** `enough(rows)`: the queued requests' rows are reason to ask now. */
   constructor(
@@ -57,8 +55,7 @@ export class JournalLookups {
   yields(id: string, own: OwnEntry | null, waitMs: number, rows = 0): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queued.push({ id, own, rows, resolve, reject });
-      this.queuedRows += rows;
-      if (waitMs <= 0 || this.queued.length >= MAX_IDS || this.enough(this.queuedRows)) return this.askSoon();
+      if (waitMs <= 0 || this.queued.length >= MAX_IDS || this.enough(this.queued.reduce((n, l) => n + l.rows, 0))) return this.askSoon();
       const due = performance.now() + waitMs;
       if (this.timer && this.due <= due) return;
       if (this.timer) clearTimeout(this.timer);
@@ -71,7 +68,6 @@ export class JournalLookups {
   ask(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.queuedRows = 0;
     for (let asked = this.queued.splice(0, MAX_IDS); asked.length > 0; asked = this.queued.splice(0, MAX_IDS)) this.askOf(asked);
   }
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { StoreClient } from '../clickhouse/store-client.js';
 import type { OtlpFormat } from '../otlp/export-response.js';
-import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry } from '../store/ingest-journal.js';
+import { appendJournal, markDrained, type DrainedEntry, type DrainOutcome, type JournalEntry, type RequestContent } from '../store/ingest-journal.js';
 import { RowsRejectedError, type AheadCheck, type BatchWriter } from './batch-writer.js';
 import type { IngestRow } from './ingest-row.js';
 import { InFlightMeter } from './in-flight-meter.js';
@@ -62,8 +62,8 @@ const gzipAsync = promisify(gzip);
  * the journal's merges the largest part of ClickHouse's work at one request in flight
  * (docs/benchmarks.md, stop 25).
  */
-async function keptContent(content: JournalEntry['content']): Promise<JournalEntry['content']> {
-  if (content.kind !== 'request' || content.encoding === 'gzip') return content;
+async function keptContent(content: RequestContent): Promise<RequestContent> {
+  if (content.encoding === 'gzip') return content;
   return { ...content, encoding: 'gzip', bytes: await gzipAsync(content.bytes, { level: 1, chunkSize: 128 * 1024 }) };
 }
 
@@ -141,18 +141,19 @@ export class JournaledWriter {
    */
   begin(body: RequestBody, arrivedAt: Date, receivedAt: number, spans: number): JournalTicket | undefined {
     if (this.policy.minInFlight === 0) return undefined;
+    const content: RequestContent = { kind: 'request', format: body.format, encoding: body.encoding, received_at_ms: arrivedAt.getTime(), bytes: body.sent };
     const entry: JournalEntry = {
       // The decompressed bytes: a retry may compress them otherwise, or not at all.
       batch_id: contentId(body.bytes),
       receiver: this.policy.receiver,
       written_at: new Date(Math.floor(this.policy.now().getTime() / 1000) * 1000),
-      content: { kind: 'request', format: body.format, encoding: body.encoding, received_at_ms: arrivedAt.getTime(), bytes: body.sent },
+      content,
     };
     // Beyond one batch's worth of queued rows ClickHouse is not keeping up: journal rows would only
     // add to its work, and the senders had better wait for the inserts.
     if (!this.engaged(receivedAt) || !this.writer.accepts(spans) || !this.writer.fitsNextBatch(spans)) return { entry, appended: null };
-    const appended = keptContent(entry.content).then(async (content) => {
-      await appendJournal(this.store, { ...entry, content });
+    const appended = keptContent(content).then(async (kept) => {
+      await appendJournal(this.store, { ...entry, content: kept });
       this.policy.onJournaled?.(entry);
     });
     appended.catch(() => undefined); // awaited by write; a request that fails before it is replayed from its entry
